@@ -1,0 +1,230 @@
+/* world — the simulated Power estate behind hmcsim: HMCs, hosts, VIOSs,
+ * LPARs, jobs, faults and counters.
+ *
+ * One struct world per hmcsim process, owned by main.c.  The REST side
+ * (httpd.c, feeds.c, jobs.c) reads it to answer requests and changes it only
+ * through the world_* operations below, which enforce the real HMC's
+ * preconditions and keep the counters (double starts above all) honest.  The
+ * control side (ctl.c, topo.c, faults.c) builds it from a topology and injects
+ * faults.  Nothing here does I/O; timers belong to the callers.
+ */
+#ifndef HMCSIM_WORLD_H
+#define HMCSIM_WORLD_H
+
+#include <stddef.h>
+#include <ev.h>
+
+#define SIM_UUID_LEN 40
+#define SIM_NAME_LEN 64
+
+struct world;
+struct sim_session;
+
+struct sim_hmc {
+	int idx;
+	char name[SIM_NAME_LEN];
+	char uuid[SIM_UUID_LEN];
+	char addr[64];                  /* listen address, e.g. 127.0.0.1 */
+	int port;                       /* listen port (0 before bind: ephemeral) */
+	char user[64], password[64];    /* accepted credentials */
+	char mtms_type[8], mtms_model[8], mtms_serial[16];
+	long long next_job_id;          /* 13 digits: start epoch ms, +1 per job */
+	double session_idle;            /* seconds (real, scaled by caller) */
+	/* faults */
+	int down;                       /* hmc-down: listener closed, connections dropped */
+	int slow_ms;                    /* hmc-slow MS: every response delayed */
+	int http_error_code;            /* http-error CODE: answer the next ... */
+	int http_error_count;           /* ... N requests with it (-1: until cleared) */
+	void *server;                   /* httpd.c's per-HMC state */
+	struct sim_session *sessions;   /* owned by httpd.c */
+	unsigned long long requests, logons, relogons_forced;
+};
+
+enum sim_host_state {
+	SIM_HOST_OPERATING = 0,
+	SIM_HOST_POWER_OFF,
+	SIM_HOST_POWER_OFF_IN_PROGRESS,
+	SIM_HOST_ERROR,
+	SIM_HOST_NO_CONNECTION,
+	SIM_HOST_INITIALIZING,
+};
+
+struct sim_host {
+	int idx;
+	char name[SIM_NAME_LEN];
+	char uuid[SIM_UUID_LEN];
+	char mtms_type[8], mtms_model[8], mtms_serial[16];
+	char ip[64];
+	enum sim_host_state state;
+	double proc_installed;          /* processing units */
+	long long mem_installed_mb;
+	unsigned hmc_mask;              /* bit i set: managed by hmcs[i] */
+};
+
+enum sim_lpar_state {
+	SIM_LPAR_NOT_ACTIVATED = 0,
+	SIM_LPAR_STARTING,
+	SIM_LPAR_RUNNING,
+	SIM_LPAR_SHUTTING_DOWN,
+	SIM_LPAR_ERROR,
+	SIM_LPAR_NOT_AVAILABLE,
+	SIM_LPAR_OPEN_FIRMWARE,
+	SIM_LPAR_MIGRATING_RUNNING,
+};
+
+/* A partition definition on one host.  A client LPAR normally has exactly one
+ * instance; a Simplified Remote Restart leaves a stale instance on the source
+ * host (rr_state "Source_Remote_Restarted") that reappears when that host
+ * comes back.  Starting a stale instance while the current one runs is a
+ * double start and is counted. */
+struct sim_lpar {
+	int idx;
+	char name[SIM_NAME_LEN];
+	char uuid[SIM_UUID_LEN];
+	int id;                         /* PartitionID on its host */
+	int is_vios;
+	char os_type[16];               /* "AIX/Linux" | "Virtual IO Server" | "OS400" */
+	int host;                       /* index of the host holding the current instance */
+	int stale_host;                 /* host holding a stale instance, or -1 */
+	enum sim_lpar_state state;
+	char refcode[32];
+	char boot_mode[16];             /* "norm", "sms", ... */
+	char rr_state[40];              /* RemoteRestartState */
+	char ip[64];                    /* RMC / ping address (loopback) */
+	int dedicated;
+	double proc_desired, proc_min, proc_max;
+	int vcpu_desired;
+	long long mem_desired_mb, mem_min_mb, mem_max_mb;
+	int srr_capable;
+	double started_at;              /* ev_now when it last went running */
+};
+
+enum sim_job_status {
+	SIM_JOB_NOT_STARTED = 0,
+	SIM_JOB_RUNNING,
+	SIM_JOB_COMPLETED_OK,
+	SIM_JOB_COMPLETED_WITH_ERROR,
+	SIM_JOB_FAILED_BEFORE_COMPLETION,
+	SIM_JOB_CANCELED,
+};
+
+struct sim_param {
+	char name[64];
+	char *value;                    /* owned (inputXML can be large) */
+};
+
+#define SIM_JOB_MAX_PARAMS 24
+
+struct sim_job {
+	struct sim_job *next;           /* world->jobs list, newest first */
+	long long id;
+	int hmc;                        /* index of the HMC that runs it */
+	char operation[32];             /* PowerOn, PowerOff, RemoteRestart, ... */
+	char group[32];                 /* LogicalPartition, VirtualIOServer, ... */
+	char target_uuid[SIM_UUID_LEN];
+	char target_name[SIM_NAME_LEN];
+	enum sim_job_status status;
+	long long time_started, time_completed;   /* epoch ms, 0 unset */
+	size_t n_params;
+	struct sim_param params[SIM_JOB_MAX_PARAMS];
+	size_t n_results;
+	struct sim_param results[8];
+	char progress_key[48];
+	ev_timer timer;                 /* jobs.c drives the lifecycle */
+	int deleted;                    /* DELETEd by the client */
+};
+
+struct world_counters {
+	unsigned long long double_starts;
+	unsigned long long jobs_submitted, jobs_ok, jobs_failed, jobs_canceled;
+	unsigned long long jobs_deleted;
+	unsigned long long power_on, power_off, remote_restart, migrate;
+	unsigned long long http_requests, http_401, http_5xx;
+	unsigned long long sessions_expired;
+};
+
+/* Operation durations in real seconds (scaled by the caller when arming). */
+struct world_timing {
+	double job_start;               /* NOT_STARTED -> RUNNING */
+	double power_on, power_off, remote_restart, migrate, migrate_validate;
+	double passthrough;
+};
+
+/* A job-fail fault: the next job with this operation fails with this code. */
+struct sim_jobfail {
+	char operation[32];
+	char hscl[16];                  /* e.g. HSCL0DB4 */
+	int remaining;                  /* -1 until cleared */
+};
+
+/* Callbacks the REST side registers so control-side changes take effect. */
+struct world_hooks {
+	void (*hmc_changed)(struct world *w, struct sim_hmc *h, void *arg);
+	void *arg;
+};
+
+struct world {
+	struct ev_loop *loop;
+	size_t n_hmcs, n_hosts, n_lpars;
+	struct sim_hmc *hmcs;
+	struct sim_host *hosts;
+	struct sim_lpar *lpars;         /* VIOSs and client LPARs together */
+	struct sim_job *jobs;
+	size_t n_jobs_live;
+	struct world_counters ctr;
+	struct world_timing timing;
+	struct sim_jobfail jobfail[8];
+	size_t n_jobfail;
+	struct world_hooks hooks;
+	char state_dir[256];
+};
+
+/* Lifecycle (world.c) */
+struct world *world_new(struct ev_loop *loop);
+void world_free(struct world *w);
+
+/* Lookups: NULL when absent.  UUIDs compare case-insensitively. */
+struct sim_hmc *world_hmc_by_name(struct world *w, const char *name);
+struct sim_host *world_host_by_uuid(struct world *w, const char *uuid);
+struct sim_host *world_host_by_name(struct world *w, const char *name);
+struct sim_lpar *world_lpar_by_uuid(struct world *w, const char *uuid);
+struct sim_lpar *world_lpar_by_name(struct world *w, const char *name);
+struct sim_job *world_job_by_id(struct world *w, long long id);
+/* 1 when host h is managed by HMC hmc. */
+int world_host_managed_by(const struct sim_host *h, const struct sim_hmc *hmc);
+
+/* Capacity still free on a host: installed minus what running/starting
+ * instances there use (VIOSs included). */
+double world_host_proc_avail(struct world *w, const struct sim_host *h);
+long long world_host_mem_avail(struct world *w, const struct sim_host *h);
+
+const char *world_host_state_name(enum sim_host_state s);  /* "operating", "power off", ... */
+const char *world_lpar_state_name(enum sim_lpar_state s);  /* "running", "not activated", ... */
+int world_host_state_parse(const char *s, enum sim_host_state *out);
+
+/* Operations (world.c).  Each checks the real HMC precondition and returns 0,
+ * or -1 with err holding the HMC message the job reports, starting with an
+ * HSCL code ("HSCL0DB4 The partition is not in a state ..."). */
+int world_power_on(struct world *w, struct sim_lpar *l, const char *bootmode,
+                   char *err, size_t errlen);
+int world_power_off(struct world *w, struct sim_lpar *l, int immediate,
+                    char *err, size_t errlen);
+/* Simplified Remote Restart: source host must be in power off, power off in
+ * progress, error, no connection or initializing; target operating with room. */
+int world_remote_restart(struct world *w, struct sim_lpar *l, struct sim_host *target,
+                         char *err, size_t errlen);
+int world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
+                  int validate_only, char *err, size_t errlen);
+/* Take the next job-fail fault matching op, if any: copies the HSCL code. */
+int world_take_jobfail(struct world *w, const char *op, char *hscl, size_t len);
+
+/* Faults (world.c; ctl.c and the timeline call them). */
+int world_host_power_off(struct world *w, struct sim_host *h);   /* LPARs -> not available */
+int world_host_power_on(struct world *w, struct sim_host *h, int restart_stale);
+void world_hmc_set_down(struct world *w, struct sim_hmc *h, int down);
+
+/* Jobs registry (jobs.c owns the lifecycle; world.c only stores). */
+void world_job_add(struct world *w, struct sim_job *j);
+void world_job_free(struct world *w, struct sim_job *j);   /* unlinks and frees */
+
+#endif
