@@ -97,6 +97,10 @@ struct sim_lpar {
 	long long mem_desired_mb, mem_min_mb, mem_max_mb;
 	int srr_capable;
 	double started_at;              /* ev_now when it last went running */
+	/* Added by the control side (H4): the stale instance's own state and
+	 * RemoteRestartState while stale_host >= 0. */
+	enum sim_lpar_state stale_state;
+	char stale_rr_state[40];
 };
 
 enum sim_job_status {
@@ -134,6 +138,15 @@ struct sim_job {
 	int deleted;                    /* DELETEd by the client */
 };
 
+/* A disk shared by VIOSs (CAA repository / HSDB disks); disk{} in topologies. */
+#define SIM_DISK_MAX_VIOS 32
+struct sim_disk {
+	char id[SIM_NAME_LEN];          /* e.g. a LUN id "600507680C8101E1..." */
+	long long size_gb;
+	size_t n_vios;
+	int vios[SIM_DISK_MAX_VIOS];    /* indexes into world->lpars */
+};
+
 struct world_counters {
 	unsigned long long double_starts;
 	unsigned long long jobs_submitted, jobs_ok, jobs_failed, jobs_canceled;
@@ -155,6 +168,7 @@ struct sim_jobfail {
 	char operation[32];
 	char hscl[16];                  /* e.g. HSCL0DB4 */
 	int remaining;                  /* -1 until cleared */
+	int hmc;                        /* HMC index it applies to, -1: every HMC */
 };
 
 /* Callbacks the REST side registers so control-side changes take effect. */
@@ -177,6 +191,9 @@ struct world {
 	size_t n_jobfail;
 	struct world_hooks hooks;
 	char state_dir[256];
+	/* Added by the control side (H4): shared disks (disk{} in a topology). */
+	struct sim_disk *disks;
+	size_t n_disks;
 };
 
 /* Lifecycle (world.c) */
@@ -226,5 +243,45 @@ void world_hmc_set_down(struct world *w, struct sim_hmc *h, int down);
 /* Jobs registry (jobs.c owns the lifecycle; world.c only stores). */
 void world_job_add(struct world *w, struct sim_job *j);
 void world_job_free(struct world *w, struct sim_job *j);   /* unlinks and frees */
+
+/* ---- Added by the control side (H4).  Additive only. ---- */
+
+/* 1 when an instance in state s holds processors and memory on its host (and
+ * counts as "running" for double starts): starting, running, shutting down,
+ * error, open firmware, migrating running. */
+int world_lpar_state_active(enum sim_lpar_state s);
+int world_lpar_state_parse(const char *s, enum sim_lpar_state *out);
+
+/* Like world_take_jobfail, but honours the HMC a job-fail fault names:
+ * only faults for HMC index hmc (or for every HMC) match.  1 when a fault was
+ * taken (code copied to hscl), 0 otherwise.  world_take_jobfail() itself
+ * matches faults of any HMC. */
+int world_take_jobfail_hmc(struct world *w, int hmc, const char *op,
+                           char *hscl, size_t len);
+
+/* The message text (without the code) of an HSCL code the world uses, or a
+ * generic "simulated failure" text for others.  Never NULL. */
+const char *world_hscl_text(const char *code);
+
+/* General host state change (world_host_power_off/on are wrappers):
+ * power off, power off in progress, error: every instance on the host (VIOSs
+ * included, stale ones too) becomes "not available";
+ * no connection, initializing: only the host state changes (partitions keep
+ * running: the HMC merely lost sight of them);
+ * operating: instances that are "not available" come back: VIOSs running,
+ * client LPARs not activated, stale instances running when restart_stale
+ * (a double start when the current instance runs elsewhere).  Returns 0. */
+int world_host_set_state(struct world *w, struct sim_host *h, enum sim_host_state st,
+                         int restart_stale);
+
+/* RemoteRestart Operation=cleanup: forget the stale instance once its host
+ * is operating again and the instance is not active.  0, or -1 with an
+ * HSCL-coded err. */
+int world_rr_cleanup(struct world *w, struct sim_lpar *l, char *err, size_t errlen);
+
+/* Call the hmc_changed hook (after changing slow_ms or http_error_*). */
+void world_hmc_changed(struct world *w, struct sim_hmc *h);
+
+struct sim_disk *world_disk_by_id(struct world *w, const char *id);
 
 #endif

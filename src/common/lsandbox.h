@@ -4,8 +4,9 @@
  * text chunks in the caller's environment), string, table, math, utf8,
  * coroutine, and os.time/os.clock/os.date.  Never io, package, debug, require
  * or the rest of os.  Each loaded file runs in its own _ENV table whose reads
- * fall back to the shared safe globals and whose writes to undeclared globals
- * fail.  Budgets: a memory cap enforced by the allocator and an instruction
+ * fall back to the shared safe globals (read-only: library tables and the
+ * shared table refuse writes) and whose own globals stay private to that file.
+ * Budgets: a memory cap enforced by the allocator and an instruction
  * budget per call enforced by a count hook that cannot be caught by pcall.
  * Every C->Lua call goes through lsb_pcall, which reports "file:line: msg".
  */

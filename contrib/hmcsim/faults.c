@@ -1,0 +1,647 @@
+/* faults — the table of fault kinds and the timeline runner.
+ *
+ * Every kind is one row of `kinds` below: its argument counts, the handler
+ * that injects it, the handler that clears it, and its help line.  Handlers
+ * validate fully before changing anything, so check_only (used to validate a
+ * topology's timeline at load time) shares their code.  Not for the socket
+ * protocol (ctl.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "faults.h"
+#include "log.h"
+#include "loop.h"
+#include "tscale.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- argument helpers ---- */
+
+static int
+parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end = NULL;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* HMC by name, or every HMC for "all" (*all = 1, returns NULL). */
+static int
+hmc_arg(struct world *w, const char *name, struct sim_hmc **out, int *all,
+        char *err, size_t errlen)
+{
+	*all = strcmp(name, "all") == 0;
+	*out = *all ? NULL : world_hmc_by_name(w, name);
+	if (*all || *out)
+		return 0;
+	snprintf(err, errlen, "no HMC named '%s'", name);
+	return -1;
+}
+
+static int
+host_arg(struct world *w, const char *name, struct sim_host **out,
+         char *err, size_t errlen)
+{
+	*out = world_host_by_name(w, name);
+	if (*out)
+		return 0;
+	snprintf(err, errlen, "no host named '%s'", name);
+	return -1;
+}
+
+/* COUNT: a positive number of requests/jobs, or -1 / "forever" (until
+ * cleared).  Absent: 1. */
+static int
+count_arg(int argc, const char *const *argv, int idx, int *out,
+          char *err, size_t errlen)
+{
+	long v;
+
+	*out = 1;
+	if (argc <= idx)
+		return 0;
+	if (strcmp(argv[idx], "forever") == 0) {
+		*out = -1;
+		return 0;
+	}
+	if (parse_int(argv[idx], -1, 1000000000L, &v) == -1 || v == 0) {
+		snprintf(err, errlen, "COUNT must be a positive number, -1 or "
+		         "'forever', got '%s'", argv[idx]);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* ---- HMC faults ---- */
+
+static void
+each_hmc(struct world *w, struct sim_hmc *one, int all,
+         void (*fn)(struct world *, struct sim_hmc *, long, long), long a, long b)
+{
+	size_t i;
+
+	if (!all) {
+		fn(w, one, a, b);
+		return;
+	}
+	for (i = 0; i < w->n_hmcs; i++)
+		fn(w, &w->hmcs[i], a, b);
+}
+
+static void
+do_down(struct world *w, struct sim_hmc *h, long down, long unused)
+{
+	(void)unused;
+	world_hmc_set_down(w, h, (int)down);
+}
+
+static int
+hmc_down_apply(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all;
+
+	(void)argc;
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		each_hmc(w, h, all, do_down, 1, 0);
+	return 0;
+}
+
+static int
+hmc_down_clear(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all;
+
+	(void)argc;
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		each_hmc(w, h, all, do_down, 0, 0);
+	return 0;
+}
+
+static void
+do_slow(struct world *w, struct sim_hmc *h, long ms, long unused)
+{
+	(void)unused;
+	h->slow_ms = (int)ms;
+	log_msg(LOGL_NOTICE, "fault", "event=hmc_slow hmc=%s ms=%ld", h->name, ms);
+	world_hmc_changed(w, h);
+}
+
+static int
+hmc_slow_apply(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all;
+	long ms;
+
+	(void)argc;
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (parse_int(argv[1], 0, 600000, &ms) == -1) {
+		snprintf(err, errlen, "MS must be a number of milliseconds between 0 "
+		         "and 600000, got '%s'", argv[1]);
+		return -1;
+	}
+	if (!check_only)
+		each_hmc(w, h, all, do_slow, ms, 0);
+	return 0;
+}
+
+static int
+hmc_slow_clear(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all;
+
+	(void)argc;
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		each_hmc(w, h, all, do_slow, 0, 0);
+	return 0;
+}
+
+static void
+do_http_error(struct world *w, struct sim_hmc *h, long code, long count)
+{
+	h->http_error_code = (int)code;
+	h->http_error_count = code ? (int)count : 0;
+	log_msg(LOGL_NOTICE, "fault", "event=http_error hmc=%s code=%ld count=%ld",
+	        h->name, code, code ? count : 0);
+	world_hmc_changed(w, h);
+}
+
+static int
+http_error_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                 char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all, count;
+	long code;
+
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (parse_int(argv[1], 400, 599, &code) == -1) {
+		snprintf(err, errlen, "CODE must be an HTTP error status 400-599 "
+		         "(401, 500, 503...), got '%s'", argv[1]);
+		return -1;
+	}
+	if (count_arg(argc, argv, 2, &count, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		each_hmc(w, h, all, do_http_error, code, count);
+	return 0;
+}
+
+static int
+http_error_clear(struct world *w, int argc, const char *const *argv, int check_only,
+                 char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	int all;
+
+	(void)argc;
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		each_hmc(w, h, all, do_http_error, 0, 0);
+	return 0;
+}
+
+/* ---- job failures ---- */
+
+static const char *const job_ops[] = {
+	"PowerOn", "PowerOff", "RemoteRestart", "Migrate", "MigrateValidate",
+	"PassThroughInterface",
+};
+
+/* Canonical spelling of an operation name, "*" for any/all, NULL if unknown. */
+static const char *
+job_op(const char *s)
+{
+	size_t i;
+
+	if (strcmp(s, "*") == 0 || strcasecmp(s, "any") == 0 || strcasecmp(s, "all") == 0)
+		return "*";
+	for (i = 0; i < NELEM(job_ops); i++)
+		if (strcasecmp(job_ops[i], s) == 0)
+			return job_ops[i];
+	return NULL;
+}
+
+static int
+hscl_code(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	if (strlen(s) != 8 || strncasecmp(s, "HSCL", 4) != 0)
+		return -1;
+	for (i = 4; i < 8; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return -1;
+	for (i = 0; i < 8 && i + 1 < len; i++)
+		out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+	out[i] = '\0';
+	return 0;
+}
+
+static int
+job_fail_apply(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_jobfail *f;
+	struct sim_hmc *h;
+	const char *op;
+	char code[16];
+	int all, count;
+
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	op = job_op(argv[1]);
+	if (!op) {
+		snprintf(err, errlen, "unknown job operation '%s' (PowerOn, PowerOff, "
+		         "RemoteRestart, Migrate, MigrateValidate, PassThroughInterface "
+		         "or any)", argv[1]);
+		return -1;
+	}
+	if (hscl_code(argv[2], code, sizeof code) == -1) {
+		snprintf(err, errlen, "HSCLCODE must look like HSCL0DB4 (HSCL and four "
+		         "hex digits), got '%s'", argv[2]);
+		return -1;
+	}
+	if (count_arg(argc, argv, 3, &count, err, errlen) == -1)
+		return -1;
+	if (w->n_jobfail >= NELEM(w->jobfail)) {
+		snprintf(err, errlen, "too many job-fail faults in force (at most %zu); "
+		         "clear some first", NELEM(w->jobfail));
+		return -1;
+	}
+	if (check_only)
+		return 0;
+	f = &w->jobfail[w->n_jobfail++];
+	memset(f, 0, sizeof *f);
+	snprintf(f->operation, sizeof f->operation, "%s", op);
+	snprintf(f->hscl, sizeof f->hscl, "%s", code);
+	f->remaining = count;
+	f->hmc = all ? -1 : h->idx;
+	log_msg(LOGL_NOTICE, "fault", "event=job_fail_armed hmc=%s op=%s code=%s count=%d",
+	        all ? "all" : h->name, op, code, count);
+	return 0;
+}
+
+/* clear job-fail HMC|all [OPERATION]: "all" clears every HMC's entries. */
+static int
+job_fail_clear(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	const char *op = NULL;
+	size_t i = 0;
+	int all;
+
+	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
+		return -1;
+	if (argc > 1 && !(op = job_op(argv[1]))) {
+		snprintf(err, errlen, "unknown job operation '%s'", argv[1]);
+		return -1;
+	}
+	if (check_only)
+		return 0;
+	while (i < w->n_jobfail) {
+		struct sim_jobfail *f = &w->jobfail[i];
+		if ((all || f->hmc == h->idx) &&
+		    (!op || strcmp(op, "*") == 0 || strcmp(f->operation, op) == 0)) {
+			memmove(f, f + 1, (w->n_jobfail - i - 1) * sizeof *f);
+			w->n_jobfail--;
+			continue;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* ---- host faults ---- */
+
+static int
+host_power_off_apply(struct world *w, int argc, const char *const *argv,
+                     int check_only, char *err, size_t errlen)
+{
+	struct sim_host *h;
+
+	(void)argc;
+	if (host_arg(w, argv[0], &h, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		world_host_power_off(w, h);
+	return 0;
+}
+
+static int
+restart_stale_arg(int argc, const char *const *argv, int idx, int *out,
+                  char *err, size_t errlen)
+{
+	*out = 0;
+	if (argc <= idx)
+		return 0;
+	if (strcmp(argv[idx], "restart-stale") != 0) {
+		snprintf(err, errlen, "unknown option '%s' (expected restart-stale)",
+		         argv[idx]);
+		return -1;
+	}
+	*out = 1;
+	return 0;
+}
+
+static int
+host_power_on_apply(struct world *w, int argc, const char *const *argv,
+                    int check_only, char *err, size_t errlen)
+{
+	struct sim_host *h;
+	int rs;
+
+	if (host_arg(w, argv[0], &h, err, errlen) == -1 ||
+	    restart_stale_arg(argc, argv, 1, &rs, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		world_host_power_on(w, h, rs);
+	return 0;
+}
+
+static int
+host_state_apply(struct world *w, int argc, const char *const *argv,
+                 int check_only, char *err, size_t errlen)
+{
+	enum sim_host_state st;
+	struct sim_host *h;
+	int rs;
+
+	if (host_arg(w, argv[0], &h, err, errlen) == -1)
+		return -1;
+	if (world_host_state_parse(argv[1], &st) == -1) {
+		snprintf(err, errlen, "unknown host state '%s' (operating, power_off, "
+		         "power_off_in_progress, error, no_connection, initializing)",
+		         argv[1]);
+		return -1;
+	}
+	if (restart_stale_arg(argc, argv, 2, &rs, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		world_host_set_state(w, h, st, rs);
+	return 0;
+}
+
+/* Clearing a host fault brings the host back to operating (no restart-stale). */
+static int
+host_clear(struct world *w, int argc, const char *const *argv, int check_only,
+           char *err, size_t errlen)
+{
+	struct sim_host *h;
+
+	(void)argc;
+	if (host_arg(w, argv[0], &h, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		world_host_power_on(w, h, 0);
+	return 0;
+}
+
+static const struct simfault_kind kinds[] = {
+	{ "hmc-down", 1, 1, hmc_down_apply, hmc_down_clear, 1, "HMC|all",
+	  "HMC stops listening and drops its connections" },
+	{ "hmc-slow", 2, 2, hmc_slow_apply, hmc_slow_clear, 1, "HMC|all MS",
+	  "every response of HMC is delayed by MS milliseconds" },
+	{ "http-error", 2, 3, http_error_apply, http_error_clear, 1, "HMC|all CODE [COUNT]",
+	  "the next COUNT (default 1; -1 or forever: until cleared) requests get HTTP CODE" },
+	{ "job-fail", 3, 4, job_fail_apply, job_fail_clear, 2,
+	  "HMC|all OPERATION HSCLCODE [COUNT]",
+	  "the next COUNT jobs of OPERATION (or any) end COMPLETED_WITH_ERROR with HSCLCODE" },
+	{ "host-power-off", 1, 1, host_power_off_apply, host_clear, 1, "HOST",
+	  "host loses power: state power off, its partitions not available" },
+	{ "host-power-on", 1, 2, host_power_on_apply, NULL, 0, "HOST [restart-stale]",
+	  "host back to operating: VIOSs running, LPARs not activated (stale ones "
+	  "running with restart-stale)" },
+	{ "host-state", 2, 3, host_state_apply, host_clear, 1, "HOST STATE [restart-stale]",
+	  "set the host state (no_connection and initializing leave partitions as they are)" },
+};
+
+const struct simfault_kind *
+simfault_find(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind && i < NELEM(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+int
+simfault_exec(struct world *w, int clear, int argc, const char *const *argv,
+            int check_only, char *err, size_t errlen)
+{
+	const char *verb = clear ? "clear" : "fault";
+	const struct simfault_kind *k;
+	char detail[512];
+	int nargs = argc - 1, i, off = 0;
+
+	if (argc < 1 || !argv[0]) {
+		snprintf(err, errlen, "usage: %s KIND NAME [ARGS] (try 'help')", verb);
+		return -1;
+	}
+	k = simfault_find(argv[0]);
+	if (!k) {
+		snprintf(err, errlen, "unknown fault kind '%s' (try 'help')", argv[0]);
+		return -1;
+	}
+	if (clear && !k->clear) {
+		snprintf(err, errlen, "fault %s cannot be cleared", k->kind);
+		return -1;
+	}
+	/* clear takes NAME and optional extra words only where the kind says so. */
+	if (nargs < 1 || (!clear && nargs < k->min_args) ||
+	    (!clear && nargs > k->max_args) || (clear && nargs > k->clear_max_args)) {
+		if (clear)
+			snprintf(err, errlen, "usage: clear %s NAME%s", k->kind,
+			         k->clear_max_args > 1 ? " [OPERATION]" : "");
+		else
+			snprintf(err, errlen, "usage: fault %s %s", k->kind, k->usage);
+		return -1;
+	}
+	if ((clear ? k->clear : k->apply)(w, nargs, argv + 1, check_only, err,
+	                                  errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	detail[0] = '\0';
+	for (i = 1; i < argc && off < (int)sizeof detail - 1; i++) {
+		int n = snprintf(detail + off, sizeof detail - (size_t)off, "%s%s",
+		                 i > 1 ? " " : "", argv[i]);
+		if (n < 0)
+			break;
+		off += n;
+	}
+	log_msg(LOGL_NOTICE, "fault", "event=%s kind=%s args=\"%s\"",
+	        clear ? "clear" : "inject", k->kind, detail);
+	return 0;
+}
+
+void
+simfault_help(struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(kinds); i++)
+		buf_printf(out, "fault %s %s  -- %s%s\n", kinds[i].kind, kinds[i].usage,
+		           kinds[i].help, kinds[i].clear ? " (clear: yes)" : "");
+}
+
+static void
+underscored(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		out[i] = s[i] == ' ' ? '_' : s[i];
+	out[i] = '\0';
+}
+
+void
+simfault_show(struct world *w, struct buf *out)
+{
+	char st[48];
+	size_t i;
+
+	for (i = 0; i < w->n_hmcs; i++) {
+		const struct sim_hmc *h = &w->hmcs[i];
+		if (h->down)
+			buf_printf(out, "hmc-down %s\n", h->name);
+		if (h->slow_ms)
+			buf_printf(out, "hmc-slow %s %d\n", h->name, h->slow_ms);
+		if (h->http_error_code && h->http_error_count)
+			buf_printf(out, "http-error %s %d %d\n", h->name, h->http_error_code,
+			           h->http_error_count);
+	}
+	for (i = 0; i < w->n_jobfail; i++) {
+		const struct sim_jobfail *f = &w->jobfail[i];
+		buf_printf(out, "job-fail %s %s %s %d\n",
+		           f->hmc >= 0 && (size_t)f->hmc < w->n_hmcs ? w->hmcs[f->hmc].name :
+		           "all", strcmp(f->operation, "*") == 0 ? "any" : f->operation,
+		           f->hscl, f->remaining);
+	}
+	for (i = 0; i < w->n_hosts; i++) {
+		if (w->hosts[i].state == SIM_HOST_OPERATING)
+			continue;
+		underscored(world_host_state_name(w->hosts[i].state), st, sizeof st);
+		buf_printf(out, "host-state %s %s\n", w->hosts[i].name, st);
+	}
+}
+
+/* ---- timeline ---- */
+
+struct tl_entry {
+	ev_timer timer;                 /* first: the callback casts back */
+	struct simfault_timeline *tl;
+	struct simfault_event ev;
+	int fired;
+};
+
+struct simfault_timeline {
+	struct world *w;
+	size_t n, done;
+	struct tl_entry *e;
+};
+
+static void
+tl_fire(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct tl_entry *e = (struct tl_entry *)t;
+	const char *argv[SIMFAULT_MAX_ARGS];
+	char err[512];
+	int i;
+
+	(void)loop;
+	(void)revents;
+	loop_note("fault timeline");
+	for (i = 0; i < e->ev.argc && i < SIMFAULT_MAX_ARGS; i++)
+		argv[i] = e->ev.argv[i];
+	e->fired = 1;
+	e->tl->done++;
+	if (simfault_exec(e->tl->w, e->ev.clear, e->ev.argc, argv, 0, err,
+	                sizeof err) == -1)
+		log_msg(LOGL_WARN, "fault", "event=timeline_failed where=%s at=%g "
+		        "error=\"%s\"", e->ev.where, e->ev.at, err);
+	else
+		log_msg(LOGL_INFO, "fault", "event=timeline where=%s at=%g kind=%s",
+		        e->ev.where, e->ev.at, e->ev.argc ? e->ev.argv[0] : "");
+}
+
+struct simfault_timeline *
+simfault_timeline_start(struct world *w, const struct simfault_event *ev, size_t n)
+{
+	struct simfault_timeline *t = calloc(1, sizeof *t);
+	size_t i;
+
+	if (!t)
+		return NULL;
+	t->w = w;
+	t->n = n;
+	if (n) {
+		t->e = calloc(n, sizeof *t->e);
+		if (!t->e) {
+			free(t);
+			return NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct tl_entry *e = &t->e[i];
+		e->tl = t;
+		e->ev = ev[i];
+		ev_timer_init(&e->timer, tl_fire, tscale_secs(ev[i].at < 0 ? 0 : ev[i].at), 0);
+		if (w->loop)
+			ev_timer_start(w->loop, &e->timer);
+	}
+	return t;
+}
+
+size_t
+simfault_timeline_done(const struct simfault_timeline *t)
+{
+	return t ? t->done : 0;
+}
+
+void
+simfault_timeline_free(struct simfault_timeline *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->w->loop)
+			ev_timer_stop(t->w->loop, &t->e[i].timer);
+	free(t->e);
+	free(t);
+}

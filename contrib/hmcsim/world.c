@@ -1,0 +1,841 @@
+/* world — the simulated estate's state and the HMC operations on it.
+ *
+ * Lookups, capacity accounting, state names as real HMCs spell them, and the
+ * operations (PowerOn, PowerOff, RemoteRestart, Migrate, host power changes)
+ * with the real preconditions and HSCL-coded refusals.  Double starts (one
+ * partition active on two hosts) are counted and logged loudly here, so no
+ * caller can forget them.  No I/O and no timers: callers own time.
+ *
+ * HSCL codes: HSCL3681 (already on), HSCL1558 (already off), HSCL05DF (not
+ * in a state for the operation) and HSCL0DB4 are real HMC codes (pypowervm
+ * matches them); the others below are the simulator's own choice.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "world.h"
+
+#define HSCL_ALREADY_ON   "HSCL3681"
+#define HSCL_ALREADY_OFF  "HSCL1558"
+#define HSCL_BAD_STATE    "HSCL05DF"
+#define HSCL_HOST_STATE   "HSCL0A99"
+#define HSCL_NO_PROC      "HSCL0B22"
+#define HSCL_NO_MEM       "HSCL0B23"
+#define HSCL_RR_SOURCE    "HSCLA9E1"
+#define HSCL_RR_CAPABLE   "HSCLA9E2"
+#define HSCL_SAME_HOST    "HSCLA9E3"
+#define HSCL_RR_STALE     "HSCLA9E4"
+#define HSCL_RR_CLEANUP   "HSCLA9E5"
+#define HSCL_MIG_VIOS     "HSCLB103"
+
+static const struct {
+	const char *code, *text;
+} hscl_texts[] = {
+	{ HSCL_ALREADY_ON, "The partition is already activated." },
+	{ HSCL_ALREADY_OFF, "The partition is already powered off." },
+	{ HSCL_BAD_STATE, "The partition is not in a state under which this operation "
+	  "can be performed. Check the state of the partition." },
+	{ "HSCL0DB4", "The operating system shutdown could not be performed because "
+	  "the partition has no active RMC connection." },
+	{ HSCL_HOST_STATE, "The managed system is not in a state under which this "
+	  "operation can be performed." },
+	{ HSCL_NO_PROC, "There are not enough processing units available on the "
+	  "managed system." },
+	{ HSCL_NO_MEM, "There is not enough memory available on the managed system." },
+	{ HSCL_RR_SOURCE, "The partition cannot be remote restarted because of the "
+	  "state of the source managed system." },
+	{ HSCL_RR_CAPABLE, "The partition is not capable of simplified remote restart." },
+	{ HSCL_SAME_HOST, "The destination managed system is the managed system the "
+	  "partition is on." },
+	{ HSCL_RR_STALE, "The partition has stale remote restart data; run the "
+	  "cleanup operation first." },
+	{ HSCL_RR_CLEANUP, "There is no remote restart data to clean up." },
+	{ HSCL_MIG_VIOS, "A Virtual I/O Server partition cannot be migrated." },
+};
+
+static const char *const host_state_names[] = {
+	[SIM_HOST_OPERATING] = "operating",
+	[SIM_HOST_POWER_OFF] = "power off",
+	[SIM_HOST_POWER_OFF_IN_PROGRESS] = "power off in progress",
+	[SIM_HOST_ERROR] = "error",
+	[SIM_HOST_NO_CONNECTION] = "no connection",
+	[SIM_HOST_INITIALIZING] = "initializing",
+};
+
+static const char *const lpar_state_names[] = {
+	[SIM_LPAR_NOT_ACTIVATED] = "not activated",
+	[SIM_LPAR_STARTING] = "starting",
+	[SIM_LPAR_RUNNING] = "running",
+	[SIM_LPAR_SHUTTING_DOWN] = "shutting down",
+	[SIM_LPAR_ERROR] = "error",
+	[SIM_LPAR_NOT_AVAILABLE] = "not available",
+	[SIM_LPAR_OPEN_FIRMWARE] = "open firmware",
+	[SIM_LPAR_MIGRATING_RUNNING] = "migrating running",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+seterr(char *err, size_t errlen, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* err = "CODE detail" */
+static void
+seterr(char *err, size_t errlen, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err || !errlen)
+		return;
+	n = snprintf(err, errlen, "%s ", code);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+struct world *
+world_new(struct ev_loop *loop)
+{
+	struct world *w = calloc(1, sizeof *w);
+
+	if (!w)
+		return NULL;
+	w->loop = loop;
+	w->timing.job_start = 0.2;
+	w->timing.power_on = 3;
+	w->timing.power_off = 2;
+	w->timing.remote_restart = 5;
+	w->timing.migrate = 10;
+	w->timing.migrate_validate = 2;
+	w->timing.passthrough = 1;
+	return w;
+}
+
+static void
+job_release(struct world *w, struct sim_job *j)
+{
+	size_t i;
+
+	if (w->loop)
+		ev_timer_stop(w->loop, &j->timer);
+	for (i = 0; i < j->n_params && i < SIM_JOB_MAX_PARAMS; i++)
+		free(j->params[i].value);
+	for (i = 0; i < j->n_results && i < NELEM(j->results); i++)
+		free(j->results[i].value);
+	free(j);
+}
+
+void
+world_free(struct world *w)
+{
+	struct sim_job *j, *next;
+
+	if (!w)
+		return;
+	for (j = w->jobs; j; j = next) {
+		next = j->next;
+		job_release(w, j);
+	}
+	free(w->hmcs);
+	free(w->hosts);
+	free(w->lpars);
+	free(w->disks);
+	free(w);
+}
+
+/* ---- lookups ---- */
+
+struct sim_hmc *
+world_hmc_by_name(struct world *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < w->n_hmcs; i++)
+		if (strcmp(w->hmcs[i].name, name) == 0)
+			return &w->hmcs[i];
+	return NULL;
+}
+
+struct sim_host *
+world_host_by_uuid(struct world *w, const char *uuid)
+{
+	size_t i;
+
+	for (i = 0; uuid && i < w->n_hosts; i++)
+		if (strcasecmp(w->hosts[i].uuid, uuid) == 0)
+			return &w->hosts[i];
+	return NULL;
+}
+
+struct sim_host *
+world_host_by_name(struct world *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < w->n_hosts; i++)
+		if (strcmp(w->hosts[i].name, name) == 0)
+			return &w->hosts[i];
+	return NULL;
+}
+
+struct sim_lpar *
+world_lpar_by_uuid(struct world *w, const char *uuid)
+{
+	size_t i;
+
+	for (i = 0; uuid && i < w->n_lpars; i++)
+		if (strcasecmp(w->lpars[i].uuid, uuid) == 0)
+			return &w->lpars[i];
+	return NULL;
+}
+
+struct sim_lpar *
+world_lpar_by_name(struct world *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < w->n_lpars; i++)
+		if (strcmp(w->lpars[i].name, name) == 0)
+			return &w->lpars[i];
+	return NULL;
+}
+
+struct sim_job *
+world_job_by_id(struct world *w, long long id)
+{
+	struct sim_job *j;
+
+	for (j = w->jobs; j; j = j->next)
+		if (j->id == id)
+			return j;
+	return NULL;
+}
+
+struct sim_disk *
+world_disk_by_id(struct world *w, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < w->n_disks; i++)
+		if (strcasecmp(w->disks[i].id, id) == 0)
+			return &w->disks[i];
+	return NULL;
+}
+
+int
+world_host_managed_by(const struct sim_host *h, const struct sim_hmc *hmc)
+{
+	if (!h || !hmc || hmc->idx < 0 || hmc->idx >= 32)
+		return 0;
+	return (h->hmc_mask >> hmc->idx) & 1u;
+}
+
+/* ---- states ---- */
+
+int
+world_lpar_state_active(enum sim_lpar_state s)
+{
+	switch (s) {
+	case SIM_LPAR_STARTING:
+	case SIM_LPAR_RUNNING:
+	case SIM_LPAR_SHUTTING_DOWN:
+	case SIM_LPAR_ERROR:
+	case SIM_LPAR_OPEN_FIRMWARE:
+	case SIM_LPAR_MIGRATING_RUNNING:
+		return 1;
+	case SIM_LPAR_NOT_ACTIVATED:
+	case SIM_LPAR_NOT_AVAILABLE:
+		break;
+	}
+	return 0;
+}
+
+const char *
+world_host_state_name(enum sim_host_state s)
+{
+	if ((int)s < 0 || (size_t)s >= NELEM(host_state_names))
+		return "unknown";
+	return host_state_names[s];
+}
+
+const char *
+world_lpar_state_name(enum sim_lpar_state s)
+{
+	if ((int)s < 0 || (size_t)s >= NELEM(lpar_state_names))
+		return "Unknown";
+	return lpar_state_names[s];
+}
+
+/* Accepts the HMC spelling and the underscore form `show` prints. */
+static int
+state_eq(const char *name, const char *s)
+{
+	for (; *name && *s; name++, s++) {
+		char c = *s == '_' ? ' ' : *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != *name)
+			return 0;
+	}
+	return *name == '\0' && *s == '\0';
+}
+
+int
+world_host_state_parse(const char *s, enum sim_host_state *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < NELEM(host_state_names); i++)
+		if (state_eq(host_state_names[i], s)) {
+			*out = (enum sim_host_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+world_lpar_state_parse(const char *s, enum sim_lpar_state *out)
+{
+	size_t i;
+
+	for (i = 0; s && i < NELEM(lpar_state_names); i++)
+		if (state_eq(lpar_state_names[i], s)) {
+			*out = (enum sim_lpar_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+world_hscl_text(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code && i < NELEM(hscl_texts); i++)
+		if (strcasecmp(hscl_texts[i].code, code) == 0)
+			return hscl_texts[i].text;
+	return "The operation failed (failure injected by hmcsim).";
+}
+
+/* ---- capacity ---- */
+
+static int
+host_index(struct world *w, const struct sim_host *h)
+{
+	return (int)(h - w->hosts);
+}
+
+double
+world_host_proc_avail(struct world *w, const struct sim_host *h)
+{
+	int hi = host_index(w, h);
+	double used = 0;
+	size_t i;
+
+	for (i = 0; i < w->n_lpars; i++) {
+		const struct sim_lpar *l = &w->lpars[i];
+		if (l->host == hi && world_lpar_state_active(l->state))
+			used += l->proc_desired;
+		if (l->stale_host == hi && world_lpar_state_active(l->stale_state))
+			used += l->proc_desired;
+	}
+	return h->proc_installed - used;
+}
+
+long long
+world_host_mem_avail(struct world *w, const struct sim_host *h)
+{
+	int hi = host_index(w, h);
+	long long used = 0;
+	size_t i;
+
+	for (i = 0; i < w->n_lpars; i++) {
+		const struct sim_lpar *l = &w->lpars[i];
+		if (l->host == hi && world_lpar_state_active(l->state))
+			used += l->mem_desired_mb;
+		if (l->stale_host == hi && world_lpar_state_active(l->stale_state))
+			used += l->mem_desired_mb;
+	}
+	return h->mem_installed_mb - used;
+}
+
+/* 0 when host h can take l's desired entitlement now, else -1 with err. */
+static int
+check_room(struct world *w, const struct sim_lpar *l, const struct sim_host *h,
+           char *err, size_t errlen)
+{
+	double pa = world_host_proc_avail(w, h);
+	long long ma = world_host_mem_avail(w, h);
+
+	/* Processing units are counted in hundredths, like the hypervisor. */
+	if ((long long)(l->proc_desired * 100 + 0.5) > (long long)(pa * 100 + 0.5)) {
+		seterr(err, errlen, HSCL_NO_PROC, "There are not enough processing "
+		       "units available on the managed system %s to activate the "
+		       "partition %s: %.2f required, %.2f available.", h->name,
+		       l->name, l->proc_desired, pa < 0 ? 0 : pa);
+		return -1;
+	}
+	if (l->mem_desired_mb > ma) {
+		seterr(err, errlen, HSCL_NO_MEM, "There is not enough memory available "
+		       "on the managed system %s to activate the partition %s: "
+		       "%lld MB required, %lld MB available.", h->name, l->name,
+		       l->mem_desired_mb, ma < 0 ? 0 : ma);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+host_operating(const struct sim_host *h, char *err, size_t errlen)
+{
+	if (h->state == SIM_HOST_OPERATING)
+		return 0;
+	seterr(err, errlen, HSCL_HOST_STATE, "The managed system %s is in the %s "
+	       "state. The operation requires the operating state.", h->name,
+	       world_host_state_name(h->state));
+	return -1;
+}
+
+static double
+now_of(struct world *w)
+{
+	return w->loop ? ev_now(w->loop) : 0;
+}
+
+/* Called after any transition that made an instance of l active. */
+static void
+check_double_start(struct world *w, struct sim_lpar *l, const char *cause)
+{
+	if (l->stale_host < 0 || !world_lpar_state_active(l->state) ||
+	    !world_lpar_state_active(l->stale_state))
+		return;
+	w->ctr.double_starts++;
+	log_msg(LOGL_ERROR, "world", "event=double_start lpar=%s uuid=%s host=%s "
+	        "stale_host=%s cause=%s count=%llu msg=\"PARTITION ACTIVE ON TWO "
+	        "HOSTS\"", l->name, l->uuid, w->hosts[l->host].name,
+	        w->hosts[l->stale_host].name, cause, w->ctr.double_starts);
+}
+
+/* A PartitionID free on host hi for l (keeps l->id when possible). */
+static int
+free_partition_id(struct world *w, const struct sim_lpar *l, int hi)
+{
+	int id = l->id > 0 ? l->id : 1;
+	int tries;
+	size_t i;
+
+	for (tries = 0; tries < 10000; tries++, id++) {
+		int used = 0;
+		for (i = 0; i < w->n_lpars && !used; i++) {
+			const struct sim_lpar *o = &w->lpars[i];
+			if (o == l)
+				continue;
+			if ((o->host == hi || o->stale_host == hi) && o->id == id)
+				used = 1;
+		}
+		if (!used)
+			return id;
+	}
+	return l->id;
+}
+
+static void
+set_running(struct world *w, struct sim_lpar *l, enum sim_lpar_state st)
+{
+	l->state = st;
+	l->started_at = now_of(w);
+	snprintf(l->refcode, sizeof l->refcode, "%s",
+	         st == SIM_LPAR_OPEN_FIRMWARE ? "CA00E1DC" : "00000000");
+}
+
+/* ---- operations ---- */
+
+int
+world_power_on(struct world *w, struct sim_lpar *l, const char *bootmode,
+               char *err, size_t errlen)
+{
+	struct sim_host *h = &w->hosts[l->host];
+	enum sim_lpar_state st = SIM_LPAR_RUNNING;
+
+	if (world_lpar_state_active(l->state)) {
+		seterr(err, errlen, HSCL_ALREADY_ON, "The partition %s is already "
+		       "activated (state %s).", l->name, world_lpar_state_name(l->state));
+		return -1;
+	}
+	if (host_operating(h, err, errlen) == -1)
+		return -1;
+	if (l->state != SIM_LPAR_NOT_ACTIVATED) {
+		seterr(err, errlen, HSCL_BAD_STATE, "%s Partition %s is in the %s state.",
+		       world_hscl_text(HSCL_BAD_STATE), l->name,
+		       world_lpar_state_name(l->state));
+		return -1;
+	}
+	if (check_room(w, l, h, err, errlen) == -1)
+		return -1;
+	if (bootmode && *bootmode) {
+		snprintf(l->boot_mode, sizeof l->boot_mode, "%s", bootmode);
+		if (strcmp(bootmode, "sms") == 0 || strcmp(bootmode, "of") == 0)
+			st = SIM_LPAR_OPEN_FIRMWARE;
+	} else {
+		snprintf(l->boot_mode, sizeof l->boot_mode, "norm");
+	}
+	set_running(w, l, st);
+	w->ctr.power_on++;
+	log_msg(LOGL_INFO, "world", "event=power_on lpar=%s host=%s state=\"%s\" "
+	        "bootmode=%s", l->name, h->name, world_lpar_state_name(l->state),
+	        l->boot_mode);
+	check_double_start(w, l, "power_on");
+	return 0;
+}
+
+int
+world_power_off(struct world *w, struct sim_lpar *l, int immediate,
+                char *err, size_t errlen)
+{
+	int cur = world_lpar_state_active(l->state);
+	int stale = l->stale_host >= 0 && world_lpar_state_active(l->stale_state);
+	struct sim_host *h;
+
+	if (!cur && !stale) {
+		if (l->state == SIM_LPAR_NOT_ACTIVATED) {
+			seterr(err, errlen, HSCL_ALREADY_OFF, "The partition %s is "
+			       "already powered off.", l->name);
+			return -1;
+		}
+		seterr(err, errlen, HSCL_BAD_STATE, "%s Partition %s is in the %s state.",
+		       world_hscl_text(HSCL_BAD_STATE), l->name,
+		       world_lpar_state_name(l->state));
+		return -1;
+	}
+	/* A running stale instance (after a double start) is stopped only when
+	 * the current one is not active: the job addresses the UUID. */
+	h = &w->hosts[cur ? l->host : l->stale_host];
+	if (h->state != SIM_HOST_OPERATING) {
+		seterr(err, errlen, HSCL_HOST_STATE, "The managed system %s is in the "
+		       "%s state. The operation requires the operating state.",
+		       h->name, world_host_state_name(h->state));
+		return -1;
+	}
+	if (cur) {
+		l->state = SIM_LPAR_NOT_ACTIVATED;
+		snprintf(l->refcode, sizeof l->refcode, "00000000");
+	} else {
+		l->stale_state = SIM_LPAR_NOT_ACTIVATED;
+	}
+	w->ctr.power_off++;
+	log_msg(LOGL_INFO, "world", "event=power_off lpar=%s host=%s immediate=%d%s",
+	        l->name, h->name, immediate ? 1 : 0, cur ? "" : " instance=stale");
+	return 0;
+}
+
+static const char *
+rr_source_ok(enum sim_host_state s)
+{
+	switch (s) {
+	case SIM_HOST_POWER_OFF:
+	case SIM_HOST_POWER_OFF_IN_PROGRESS:
+	case SIM_HOST_ERROR:
+	case SIM_HOST_NO_CONNECTION:
+	case SIM_HOST_INITIALIZING:
+		return "ok";
+	case SIM_HOST_OPERATING:
+		break;
+	}
+	return NULL;
+}
+
+int
+world_remote_restart(struct world *w, struct sim_lpar *l, struct sim_host *target,
+                     char *err, size_t errlen)
+{
+	struct sim_host *src = &w->hosts[l->host];
+	int ti = host_index(w, target);
+
+	if (l->is_vios || !l->srr_capable) {
+		seterr(err, errlen, HSCL_RR_CAPABLE, "The partition %s is not capable "
+		       "of simplified remote restart.", l->name);
+		return -1;
+	}
+	if (target == src) {
+		seterr(err, errlen, HSCL_SAME_HOST, "The partition %s is already on "
+		       "the managed system %s.", l->name, target->name);
+		return -1;
+	}
+	/* The rrstartlpar rule: the source must be down (or unreachable). */
+	if (!rr_source_ok(src->state)) {
+		seterr(err, errlen, HSCL_RR_SOURCE, "The partition %s cannot be "
+		       "remote restarted because the source managed system %s is in "
+		       "the %s state. The source managed system must be in the Power "
+		       "Off, Power Off In Progress, Error, Initializing or No "
+		       "Connection state.", l->name, src->name,
+		       world_host_state_name(src->state));
+		return -1;
+	}
+	if (target->state != SIM_HOST_OPERATING) {
+		seterr(err, errlen, HSCL_HOST_STATE, "The destination managed system "
+		       "%s is in the %s state. It must be in the operating state.",
+		       target->name, world_host_state_name(target->state));
+		return -1;
+	}
+	if (l->stale_host >= 0 && l->stale_host != ti) {
+		seterr(err, errlen, HSCL_RR_STALE, "The partition %s has stale "
+		       "remote restart data on the managed system %s; run the "
+		       "cleanup operation first.", l->name, w->hosts[l->stale_host].name);
+		return -1;
+	}
+	if (check_room(w, l, target, err, errlen) == -1)
+		return -1;
+
+	/* The source instance stays behind as stale data.  Its real state is
+	 * kept: on a host that only lost its HMC connection it is still running. */
+	l->stale_host = host_index(w, src);
+	l->stale_state = l->state;
+	snprintf(l->stale_rr_state, sizeof l->stale_rr_state, "Source_Remote_Restarted");
+	l->host = ti;
+	l->id = free_partition_id(w, l, ti);
+	set_running(w, l, SIM_LPAR_RUNNING);
+	snprintf(l->rr_state, sizeof l->rr_state, "Remote_Restarted");
+	w->ctr.remote_restart++;
+	log_msg(LOGL_NOTICE, "world", "event=remote_restart lpar=%s from=%s "
+	        "from_state=\"%s\" to=%s", l->name, src->name,
+	        world_host_state_name(src->state), target->name);
+	check_double_start(w, l, "remote_restart");
+	return 0;
+}
+
+int
+world_rr_cleanup(struct world *w, struct sim_lpar *l, char *err, size_t errlen)
+{
+	struct sim_host *h;
+
+	if (l->stale_host < 0) {
+		seterr(err, errlen, HSCL_RR_CLEANUP, "The partition %s has no remote "
+		       "restart data to clean up.", l->name);
+		return -1;
+	}
+	h = &w->hosts[l->stale_host];
+	if (h->state != SIM_HOST_OPERATING) {
+		seterr(err, errlen, HSCL_HOST_STATE, "The source managed system %s is "
+		       "in the %s state. Cleanup requires the operating state.",
+		       h->name, world_host_state_name(h->state));
+		return -1;
+	}
+	if (world_lpar_state_active(l->stale_state)) {
+		seterr(err, errlen, HSCL_BAD_STATE, "%s The stale instance of %s on %s "
+		       "is %s.", world_hscl_text(HSCL_BAD_STATE), l->name, h->name,
+		       world_lpar_state_name(l->stale_state));
+		return -1;
+	}
+	log_msg(LOGL_INFO, "world", "event=rr_cleanup lpar=%s stale_host=%s",
+	        l->name, h->name);
+	l->stale_host = -1;
+	l->stale_state = SIM_LPAR_NOT_ACTIVATED;
+	l->stale_rr_state[0] = '\0';
+	snprintf(l->rr_state, sizeof l->rr_state, "Remote_Restartable");
+	return 0;
+}
+
+int
+world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
+              int validate_only, char *err, size_t errlen)
+{
+	struct sim_host *src = &w->hosts[l->host];
+	int ti = host_index(w, target);
+
+	if (l->is_vios) {
+		seterr(err, errlen, HSCL_MIG_VIOS, "%s", world_hscl_text(HSCL_MIG_VIOS));
+		return -1;
+	}
+	if (l->state != SIM_LPAR_RUNNING &&
+	    (validate_only || l->state != SIM_LPAR_MIGRATING_RUNNING)) {
+		seterr(err, errlen, HSCL_BAD_STATE, "%s Partition %s is in the %s state; "
+		       "active migration needs a running partition.",
+		       world_hscl_text(HSCL_BAD_STATE), l->name,
+		       world_lpar_state_name(l->state));
+		return -1;
+	}
+	if (target == src) {
+		seterr(err, errlen, HSCL_SAME_HOST, "The partition %s is already on "
+		       "the managed system %s.", l->name, target->name);
+		return -1;
+	}
+	if (host_operating(src, err, errlen) == -1 ||
+	    host_operating(target, err, errlen) == -1)
+		return -1;
+	if (l->stale_host == ti) {
+		seterr(err, errlen, HSCL_RR_STALE, "The partition %s has stale remote "
+		       "restart data on the destination managed system %s; run the "
+		       "cleanup operation first.", l->name, target->name);
+		return -1;
+	}
+	if (check_room(w, l, target, err, errlen) == -1)
+		return -1;
+	if (validate_only)
+		return 0;
+	l->host = ti;
+	l->id = free_partition_id(w, l, ti);
+	l->state = SIM_LPAR_RUNNING;
+	w->ctr.migrate++;
+	log_msg(LOGL_INFO, "world", "event=migrate lpar=%s from=%s to=%s",
+	        l->name, src->name, target->name);
+	return 0;
+}
+
+static int
+jobfail_take(struct world *w, int hmc, int any_hmc, const char *op,
+             char *hscl, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_jobfail; i++) {
+		struct sim_jobfail *f = &w->jobfail[i];
+		if (!any_hmc && f->hmc >= 0 && f->hmc != hmc)
+			continue;
+		if (strcmp(f->operation, "*") != 0 && strcasecmp(f->operation, op) != 0)
+			continue;
+		if (hscl && len)
+			snprintf(hscl, len, "%s", f->hscl);
+		log_msg(LOGL_NOTICE, "fault", "event=job_fail op=%s code=%s hmc=%s",
+		        op, f->hscl, f->hmc >= 0 && (size_t)f->hmc < w->n_hmcs ?
+		        w->hmcs[f->hmc].name : "all");
+		if (f->remaining > 0 && --f->remaining == 0) {
+			memmove(f, f + 1, (w->n_jobfail - i - 1) * sizeof *f);
+			w->n_jobfail--;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int
+world_take_jobfail(struct world *w, const char *op, char *hscl, size_t len)
+{
+	return jobfail_take(w, -1, 1, op, hscl, len);
+}
+
+int
+world_take_jobfail_hmc(struct world *w, int hmc, const char *op, char *hscl, size_t len)
+{
+	return jobfail_take(w, hmc, 0, op, hscl, len);
+}
+
+/* ---- host power and HMC faults ---- */
+
+static int
+state_is_down(enum sim_host_state s)
+{
+	return s == SIM_HOST_POWER_OFF || s == SIM_HOST_POWER_OFF_IN_PROGRESS ||
+	       s == SIM_HOST_ERROR;
+}
+
+int
+world_host_set_state(struct world *w, struct sim_host *h, enum sim_host_state st,
+                     int restart_stale)
+{
+	int hi = host_index(w, h);
+	enum sim_host_state old = h->state;
+	size_t i;
+
+	h->state = st;
+	if (old != st)
+		log_msg(LOGL_NOTICE, "world", "event=host_state host=%s from=\"%s\" "
+		        "to=\"%s\"", h->name, world_host_state_name(old),
+		        world_host_state_name(st));
+	if (state_is_down(st)) {
+		for (i = 0; i < w->n_lpars; i++) {
+			struct sim_lpar *l = &w->lpars[i];
+			if (l->host == hi) {
+				l->state = SIM_LPAR_NOT_AVAILABLE;
+				snprintf(l->refcode, sizeof l->refcode, "%s", "");
+			}
+			if (l->stale_host == hi)
+				l->stale_state = SIM_LPAR_NOT_AVAILABLE;
+		}
+		return 0;
+	}
+	if (st != SIM_HOST_OPERATING)
+		return 0;
+	for (i = 0; i < w->n_lpars; i++) {
+		struct sim_lpar *l = &w->lpars[i];
+		if (l->host == hi && l->state == SIM_LPAR_NOT_AVAILABLE) {
+			if (l->is_vios) {
+				set_running(w, l, SIM_LPAR_RUNNING);
+			} else {
+				l->state = SIM_LPAR_NOT_ACTIVATED;
+				snprintf(l->refcode, sizeof l->refcode, "00000000");
+			}
+		}
+		if (l->stale_host == hi && l->stale_state == SIM_LPAR_NOT_AVAILABLE) {
+			if (restart_stale) {
+				l->stale_state = SIM_LPAR_RUNNING;
+				log_msg(LOGL_WARN, "world", "event=stale_restart lpar=%s "
+				        "host=%s", l->name, h->name);
+				check_double_start(w, l, "host_power_on_restart_stale");
+			} else {
+				l->stale_state = SIM_LPAR_NOT_ACTIVATED;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+world_host_power_off(struct world *w, struct sim_host *h)
+{
+	return world_host_set_state(w, h, SIM_HOST_POWER_OFF, 0);
+}
+
+int
+world_host_power_on(struct world *w, struct sim_host *h, int restart_stale)
+{
+	return world_host_set_state(w, h, SIM_HOST_OPERATING, restart_stale);
+}
+
+void
+world_hmc_changed(struct world *w, struct sim_hmc *h)
+{
+	if (w->hooks.hmc_changed)
+		w->hooks.hmc_changed(w, h, w->hooks.arg);
+}
+
+void
+world_hmc_set_down(struct world *w, struct sim_hmc *h, int down)
+{
+	if ((h->down != 0) != (down != 0))
+		log_msg(LOGL_NOTICE, "world", "event=hmc_%s hmc=%s", down ? "down" : "up",
+		        h->name);
+	h->down = down ? 1 : 0;
+	world_hmc_changed(w, h);
+}
+
+/* ---- jobs registry ---- */
+
+void
+world_job_add(struct world *w, struct sim_job *j)
+{
+	j->next = w->jobs;
+	w->jobs = j;
+	w->n_jobs_live++;
+}
+
+void
+world_job_free(struct world *w, struct sim_job *j)
+{
+	struct sim_job **pp;
+
+	for (pp = &w->jobs; *pp; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			if (w->n_jobs_live)
+				w->n_jobs_live--;
+			break;
+		}
+	job_release(w, j);
+}

@@ -1,0 +1,561 @@
+/* ksysd — the ksys controller daemon: startup, signals, HMC inventory.
+ *
+ * At this stage ksysd loads its configuration, logs on to every configured
+ * HMC through the asynchronous client (hmc.h), reads each HMC's inventory
+ * (ManagementConsole, ManagedSystem, VirtualIOServer, LogicalPartition),
+ * logs one summary line per HMC and per host, keeps probing, and logs off
+ * on SIGTERM/SIGINT.  It never forks (run it under systemd, Type=simple).
+ * Not yet here: the control socket, the store, monitoring and recovery.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "hmc.h"
+#include "hmcxml.h"
+#include "log.h"
+#include "loop.h"
+#include "tscale.h"
+#include "xmlu.h"
+
+#ifndef KSYS_VERSION
+#define KSYS_VERSION "0.1.0"
+#endif
+
+#define KSYSD_DEFAULT_STATEDIR "/var/ksys"
+#define KSYSD_DEFAULT_SOCKET   "/run/ksys/ksysd.sock"
+#define SHUTDOWN_BOUND         5.0     /* real seconds for logoff */
+
+enum ksysd_exit {
+	KSYSD_EXIT_OK = 0,
+	KSYSD_EXIT_FAIL = 1,            /* config or startup error */
+	KSYSD_EXIT_USAGE = 2,
+};
+
+struct ksysd;
+
+/* Inventory of one HMC: four feeds read in parallel, then logged. */
+struct inv {
+	struct ksysd *d;
+	const struct config_hmc *cfg;
+	int pending;                    /* feeds still in flight */
+	int stale;                      /* read again when the HMC comes up */
+	int failures;                   /* failed rounds since the last success */
+	char err[512];                  /* first failure of this round */
+	ev_timer retry;
+	struct hmc_console *consoles;
+	size_t n_consoles;
+	struct hmc_ms *ms;
+	size_t n_ms;
+	struct hmc_lpar *vioses;
+	size_t n_vioses;
+	struct hmc_lpar *lpars;
+	size_t n_lpars;
+};
+
+struct ksysd {
+	struct ev_loop *loop;
+	struct config cfg;
+	struct hmc_set *hmcs;
+	struct inv *inv;                /* one per configured HMC */
+	int stopping;
+	int stopped;                    /* hmc_set_shutdown's done fired */
+	ev_timer watchdog;              /* bounds the shutdown */
+	int exit_code;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ksysd [-f] [-d STATEDIR] [-s SOCKET] [-c CONFIG.lua] "
+	    "[--time-scale N] [-t] [-l LEVELSPEC]\n"
+	    "       ksysd -h | -V\n"
+	    "\n"
+	    "  -f            stay attached, log to stderr (else STATEDIR/ksysd.log)\n"
+	    "  -d STATEDIR   state directory (default %s)\n"
+	    "  -s SOCKET     control socket (default %s; not served yet)\n"
+	    "  -c CONFIG     configuration file (default %s)\n"
+	    "  --time-scale N  divide every interval by N (tests, demo)\n"
+	    "  -t            check the configuration and exit 0 or 1\n"
+	    "  -l LEVELSPEC  log level, e.g. info or info,http=debug\n"
+	    "  -h            this help; -V version\n",
+	    KSYSD_DEFAULT_STATEDIR, KSYSD_DEFAULT_SOCKET, CONFIG_DEFAULT_PATH);
+}
+
+/* Appends key=value to b, quoting the value when it has blanks or quotes. */
+static void
+kv(struct buf *b, const char *key, const char *val)
+{
+	const char *p;
+	int quote = !*val;
+
+	for (p = val; *p; p++)
+		if (*p == ' ' || *p == '"' || *p == '=' || *p == '\t')
+			quote = 1;
+	buf_printf(b, " %s=", key);
+	if (!quote) {
+		buf_puts(b, val);
+		return;
+	}
+	buf_putc(b, '"');
+	for (p = val; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, (*p == '\n' || *p == '\t') ? ' ' : *p);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+inv_clear(struct inv *iv)
+{
+	hmcxml_free_consoles(iv->consoles, iv->n_consoles);
+	hmcxml_free_ms(iv->ms, iv->n_ms);
+	free(iv->vioses);
+	free(iv->lpars);
+	iv->consoles = NULL;
+	iv->ms = NULL;
+	iv->vioses = iv->lpars = NULL;
+	iv->n_consoles = iv->n_ms = iv->n_vioses = iv->n_lpars = 0;
+	iv->err[0] = '\0';
+}
+
+static int
+host_listed(const struct config_hmc *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_hosts; i++)
+		if (strcmp(h->hosts[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+inv_log(struct inv *iv)
+{
+	const char *name = iv->cfg->name;
+	struct buf b = { 0 };
+	size_t i, j;
+
+	buf_printf(&b, "event=inventory hmc=%s hosts=%zu vioses=%zu lpars=%zu",
+	           name, iv->n_ms, iv->n_vioses, iv->n_lpars);
+	kv(&b, "version", iv->n_consoles ? iv->consoles[0].version : "");
+	kv(&b, "console", iv->n_consoles ? iv->consoles[0].name : "");
+	log_msg(LOGL_INFO, "inventory", "%s", buf_str(&b));
+
+	for (i = 0; i < iv->n_ms; i++) {
+		const struct hmc_ms *m = &iv->ms[i];
+		size_t nv = 0, nl = 0, run = 0;
+		char mtms[80];
+
+		for (j = 0; j < iv->n_vioses; j++)
+			if (strcasecmp(iv->vioses[j].ms_uuid, m->uuid) == 0)
+				nv++;
+		for (j = 0; j < iv->n_lpars; j++)
+			if (strcasecmp(iv->lpars[j].ms_uuid, m->uuid) == 0) {
+				nl++;
+				if (strcmp(iv->lpars[j].state, "running") == 0)
+					run++;
+			}
+		snprintf(mtms, sizeof(mtms), "%s-%s*%s", m->mtms.type,
+		         m->mtms.model, m->mtms.serial);
+		buf_reset(&b);
+		buf_printf(&b, "event=inventory_host hmc=%s", name);
+		kv(&b, "host", m->name);
+		kv(&b, "uuid", m->uuid);
+		kv(&b, "state", m->state);
+		kv(&b, "mtms", mtms);
+		buf_printf(&b, " proc_avail=%.2f proc_installed=%.2f "
+		           "mem_avail_mb=%lld mem_installed_mb=%lld vioses=%zu "
+		           "lpars=%zu lpars_running=%zu", m->proc_avail,
+		           m->proc_installed, m->mem_avail_mb, m->mem_installed_mb,
+		           nv, nl, run);
+		log_msg(LOGL_INFO, "inventory", "%s", buf_str(&b));
+	}
+	/* hosts={} in the config names the hosts the admin expects here */
+	for (i = 0; i < iv->cfg->n_hosts; i++) {
+		int found = 0;
+		for (j = 0; j < iv->n_ms; j++)
+			if (strcmp(iv->ms[j].name, iv->cfg->hosts[i]) == 0)
+				found = 1;
+		if (!found) {
+			buf_reset(&b);
+			buf_printf(&b, "event=inventory_missing_host hmc=%s", name);
+			kv(&b, "host", iv->cfg->hosts[i]);
+			kv(&b, "where", iv->cfg->where);
+			log_msg(LOGL_WARN, "inventory", "%s", buf_str(&b));
+		}
+	}
+	for (j = 0; j < iv->n_ms && iv->cfg->n_hosts; j++)
+		if (!host_listed(iv->cfg, iv->ms[j].name)) {
+			buf_reset(&b);
+			buf_printf(&b, "event=inventory_unlisted_host hmc=%s", name);
+			kv(&b, "host", iv->ms[j].name);
+			log_msg(LOGL_NOTICE, "inventory", "%s", buf_str(&b));
+		}
+	buf_free(&b);
+}
+
+static void inv_start(struct inv *iv);
+
+static void
+inv_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct inv *iv = (struct inv *)((char *)w - offsetof(struct inv, retry));
+
+	(void)loop;
+	(void)revents;
+	if (!iv->d->stopping && iv->stale && !iv->pending)
+		inv_start(iv);
+}
+
+static void
+inv_round_done(struct inv *iv)
+{
+	struct ksysd *d = iv->d;
+
+	if (d->stopping) {
+		inv_clear(iv);
+		return;
+	}
+	if (iv->err[0]) {
+		struct buf b = { 0 };
+		buf_printf(&b, "event=inventory_failed hmc=%s", iv->cfg->name);
+		kv(&b, "error", iv->err);
+		buf_printf(&b, " failures=%d retry_in=%gs", ++iv->failures,
+		           d->cfg.settings.probe_interval);
+		/* warn once per outage; the retries go to debug */
+		log_msg(iv->failures == 1 ? LOGL_WARN : LOGL_DEBUG, "inventory", "%s",
+		        buf_str(&b));
+		buf_free(&b);
+		/* try again after a probe interval, or sooner when it comes up */
+		ev_timer_stop(d->loop, &iv->retry);
+		ev_timer_set(&iv->retry, tscale_secs(d->cfg.settings.probe_interval), 0.);
+		ev_timer_start(d->loop, &iv->retry);
+	} else {
+		iv->stale = 0;
+		iv->failures = 0;
+		inv_log(iv);
+	}
+	inv_clear(iv);
+}
+
+static void
+inv_feed_cb(void *arg, const struct hmc_error *err, struct hmc_feed *f)
+{
+	struct inv *iv = arg;
+
+	if (err) {
+		if (!iv->err[0])
+			snprintf(iv->err, sizeof(iv->err), "%s: %s",
+			         hmc_errc_name(err->code), err->msg);
+	} else {
+		switch (f->obj) {
+		case HMC_OBJ_CONSOLE:
+			iv->consoles = f->consoles;
+			iv->n_consoles = f->n;
+			f->consoles = NULL;
+			break;
+		case HMC_OBJ_MS:
+			iv->ms = f->ms;
+			iv->n_ms = f->n;
+			f->ms = NULL;
+			break;
+		case HMC_OBJ_VIOS:
+			iv->vioses = f->lpars;
+			iv->n_vioses = f->n;
+			f->lpars = NULL;
+			break;
+		case HMC_OBJ_LPAR:
+			iv->lpars = f->lpars;
+			iv->n_lpars = f->n;
+			f->lpars = NULL;
+			break;
+		}
+	}
+	if (--iv->pending == 0)
+		inv_round_done(iv);
+}
+
+static void
+inv_start(struct inv *iv)
+{
+	static const enum hmc_obj objs[] = {
+		HMC_OBJ_CONSOLE, HMC_OBJ_MS, HMC_OBJ_VIOS, HMC_OBJ_LPAR
+	};
+	size_t i;
+
+	ev_timer_stop(iv->d->loop, &iv->retry);
+	inv_clear(iv);
+	iv->pending = (int)(sizeof(objs) / sizeof(objs[0]));
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct hmc_read rq = { 0 };
+		rq.obj = objs[i];
+		rq.hmc = iv->cfg->name;
+		hmc_read(iv->d->hmcs, &rq, inv_feed_cb, iv);
+	}
+}
+
+/* The client logs up/down transitions itself; here an HMC coming (back) up
+ * gets its inventory read again. */
+static void
+on_hmc_state(void *arg, const char *hmc, int up, const char *err)
+{
+	struct ksysd *d = arg;
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < d->cfg.n_hmcs; i++) {
+		struct inv *iv = &d->inv[i];
+		if (strcmp(iv->cfg->name, hmc) != 0)
+			continue;
+		if (!up) {
+			iv->stale = 1;
+		} else if (iv->stale && !iv->pending && !d->stopping) {
+			inv_start(iv);
+		}
+	}
+}
+
+static void
+shutdown_done(void *arg)
+{
+	struct ksysd *d = arg;
+
+	log_msg(LOGL_INFO, "main", "event=stopped");
+	d->stopped = 1;
+	ev_timer_stop(d->loop, &d->watchdog);
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ksysd *d = (struct ksysd *)((char *)w - offsetof(struct ksysd, watchdog));
+
+	(void)revents;
+	d->exit_code = KSYSD_EXIT_FAIL;
+	log_msg(LOGL_ERROR, "main", "event=shutdown_timeout "
+	        "msg=\"HMC logoff did not finish in time; exiting anyway\"");
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+on_stop(struct ev_loop *loop, int signum, void *arg)
+{
+	struct ksysd *d = arg;
+	size_t i;
+
+	if (d->stopping) {
+		log_msg(LOGL_WARN, "main", "event=stop_forced signal=%d", signum);
+		d->exit_code = KSYSD_EXIT_FAIL;
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	d->stopping = 1;
+	log_msg(LOGL_INFO, "main", "event=stopping signal=%d", signum);
+	for (i = 0; i < d->cfg.n_hmcs; i++)
+		ev_timer_stop(loop, &d->inv[i].retry);
+	ev_timer_init(&d->watchdog, watchdog_cb, tscale_secs(SHUTDOWN_BOUND) + 2.0, 0.);
+	ev_timer_start(loop, &d->watchdog);
+	hmc_set_shutdown(d->hmcs, shutdown_done, d);
+}
+
+static void
+on_reload(struct ev_loop *loop, void *arg)
+{
+	(void)loop;
+	(void)arg;
+	log_reopen();
+	log_msg(LOGL_NOTICE, "main", "event=reload msg=\"log file reopened; "
+	        "configuration reload is not supported yet, restart ksysd\"");
+}
+
+static int
+ensure_dir(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create state directory %s: %s",
+		         path, strerror(errno));
+		return -1;
+	}
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "state directory %s is not a directory", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(struct ksysd *d, const char *statedir, const char *sockpath)
+{
+	struct loop_hooks hooks = { on_stop, on_reload, d };
+	struct hmc_set_opts so = { 0 };
+	char err[512];
+	size_t i;
+
+	d->loop = loop_init(&hooks);
+	so.probe_interval = d->cfg.settings.probe_interval;
+	so.shutdown_bound = SHUTDOWN_BOUND;
+	so.audit_memento = "ksysd";
+	so.on_state = on_hmc_state;
+	so.state_arg = d;
+	d->hmcs = hmc_set_new(d->loop, &so, err, sizeof(err));
+	if (!d->hmcs) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		return KSYSD_EXIT_FAIL;
+	}
+	d->inv = calloc(d->cfg.n_hmcs ? d->cfg.n_hmcs : 1, sizeof(*d->inv));
+	if (!d->inv) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"out of memory\"");
+		return KSYSD_EXIT_FAIL;
+	}
+	for (i = 0; i < d->cfg.n_hmcs; i++) {
+		struct hmc_config hc;
+		struct inv *iv = &d->inv[i];
+
+		iv->d = d;
+		iv->cfg = &d->cfg.hmcs[i];
+		iv->stale = 1;
+		ev_timer_init(&iv->retry, inv_retry_cb, 1., 0.);
+		config_to_hmc(iv->cfg, &d->cfg.settings, &hc);
+		if (hmc_set_add(d->hmcs, &hc, err, sizeof(err)) == -1) {
+			log_msg(LOGL_ERROR, "main", "event=start_failed hmc=%s "
+			        "error=\"%s: %s\"", iv->cfg->name, iv->cfg->where, err);
+			return KSYSD_EXIT_FAIL;
+		}
+		if (!iv->cfg->tls_verify)
+			log_msg(LOGL_WARN, "main", "event=tls_unverified hmc=%s "
+			        "msg=\"tls_verify=false: the HMC's identity is not "
+			        "checked; pin its key instead\"", iv->cfg->name);
+	}
+	log_msg(LOGL_INFO, "main", "event=start version=%s config=%s statedir=%s "
+	        "hmcs=%zu time_scale=%g socket=%s socket_served=no",
+	        KSYS_VERSION, d->cfg.path[0] ? d->cfg.path : "(none)", statedir,
+	        d->cfg.n_hmcs, tscale_get(), sockpath);
+	if (d->cfg.n_hmcs == 0)
+		log_msg(LOGL_WARN, "main", "event=no_hmcs msg=\"no hmc{} in the "
+		        "configuration: nothing to monitor\"");
+	hmc_set_start(d->hmcs);
+	for (i = 0; i < d->cfg.n_hmcs; i++)
+		inv_start(&d->inv[i]);
+	ev_run(d->loop, 0);
+	return d->exit_code;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_TIME_SCALE = 256 };
+	static const struct option longopts[] = {
+		{ "time-scale", required_argument, NULL, OPT_TIME_SCALE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *statedir = KSYSD_DEFAULT_STATEDIR;
+	const char *sockpath = KSYSD_DEFAULT_SOCKET;
+	const char *cfgpath = NULL, *levelspec = NULL;
+	struct ksysd d;
+	char err[1024];
+	int ch, fg = 0, check = 0, rc = KSYSD_EXIT_FAIL;
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	config_defaults(&d.cfg);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "fd:s:c:tl:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': fg = 1; break;
+		case 'd': statedir = optarg; break;
+		case 's': sockpath = optarg; break;
+		case 'c': cfgpath = optarg; break;
+		case 't': check = 1; break;
+		case 'l': levelspec = optarg; break;
+		case 'h':
+			usage(stdout);
+			return KSYSD_EXIT_OK;
+		case 'V':
+			printf("ksysd %s\n", KSYS_VERSION);
+			return KSYSD_EXIT_OK;
+		case OPT_TIME_SCALE:
+			if (tscale_parse(optarg, err, sizeof(err)) == -1) {
+				fprintf(stderr, "ksysd: %s\n", err);
+				return KSYSD_EXIT_USAGE;
+			}
+			break;
+		default:
+			if (optopt && strchr("dscl", optopt))
+				fprintf(stderr, "ksysd: option -%c needs an argument\n", optopt);
+			else if (optopt == OPT_TIME_SCALE)
+				fprintf(stderr, "ksysd: --time-scale needs a number\n");
+			else
+				fprintf(stderr, "ksysd: unknown option '%s'\n", argv[optind - 1]);
+			fprintf(stderr, "Run 'ksysd -h' for help.\n");
+			return KSYSD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ksysd: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "Run 'ksysd -h' for help.\n");
+		return KSYSD_EXIT_USAGE;
+	}
+	if (levelspec && log_set_level(levelspec, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ksysd: -l: %s\n", err);
+		return KSYSD_EXIT_USAGE;
+	}
+	xmlu_init();
+
+	/* The default config file may be absent (HMCs come later through
+	 * ksysmgr); one named with -c must exist. */
+	if (cfgpath || access(CONFIG_DEFAULT_PATH, F_OK) == 0) {
+		const char *p = cfgpath ? cfgpath : CONFIG_DEFAULT_PATH;
+		if (config_load(p, &d.cfg, err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s\n", err);
+			goto out;
+		}
+	}
+	if (check) {
+		printf("%s: ok (%zu HMC%s)\n", d.cfg.path[0] ? d.cfg.path : "(no config)",
+		       d.cfg.n_hmcs, d.cfg.n_hmcs == 1 ? "" : "s");
+		rc = KSYSD_EXIT_OK;
+		goto out;
+	}
+	if (d.cfg.settings.log_level_set && !levelspec &&
+	    log_set_level(d.cfg.settings.log_level, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: log_level: %s\n", d.cfg.path, err);
+		goto out;
+	}
+	if (!fg && ensure_dir(statedir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ksysd: %s\n", err);
+		goto out;
+	}
+	if (log_init("ksysd", fg ? NULL : statedir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ksysd: %s\n", err);
+		goto out;
+	}
+	rc = run(&d, statedir, sockpath);
+out:
+	/* after a forced stop the client may still own callbacks: leave it */
+	if (d.hmcs && (d.stopped || !d.stopping))
+		hmc_set_free(d.hmcs);
+	if (d.inv) {
+		for (i = 0; i < d.cfg.n_hmcs; i++)
+			inv_clear(&d.inv[i]);
+		free(d.inv);
+	}
+	config_free(&d.cfg);
+	log_close();
+	return rc;
+}

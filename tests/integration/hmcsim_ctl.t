@@ -1,0 +1,234 @@
+#!/bin/sh
+# hmcsim_ctl.t — starts the real hmcsim on ephemeral ports with the default
+# topology and drives it through `hmcsim ctl`: the ready line, every `show`,
+# faults and clears, refused commands with their exit statuses, and a clean
+# shutdown that removes the control socket.  Every wait is bounded.
+
+BIN=${KSYS_BIN:-./bin}
+HMCSIM=$BIN/hmcsim
+if [ ! -x "$HMCSIM" ]; then
+	echo "1..0 # SKIP $HMCSIM not built (set KSYS_BIN)"
+	exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hmcsim_ctl.XXXXXX") || exit 1
+PID=
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+n=0
+failed=0
+ok() {   # ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+is() {   # is GOT EXPECTED DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got:      '$1'"
+		echo "#   expected: '$2'"
+	fi
+}
+ctl() {
+	"$HMCSIM" ctl "$SOCK" "$@"
+}
+
+"$HMCSIM" -l 127.0.0.1:0 --state-dir "$T/state" --time-scale 10 \
+	>"$T/out" 2>"$T/err" &
+PID=$!
+
+# Wait (at most 15 s) for the ready line.
+i=0
+while [ $i -lt 150 ]; do
+	grep -q '^hmcsim ready ' "$T/out" 2>/dev/null && break
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+READY=$(grep '^hmcsim ready ' "$T/out")
+if [ -z "$READY" ]; then
+	echo "not ok 1 - hmcsim printed its ready line"
+	sed 's/^/# /' "$T/err"
+	echo "1..1"
+	exit 1
+fi
+ok 0 "hmcsim printed its ready line"
+SOCK=$(echo "$READY" | sed -n 's/.* ctl=\([^ ]*\).*/\1/p')
+is "$SOCK" "$T/state/hmcsim.sock" "default control socket is STATE_DIR/hmcsim.sock"
+P1=$(echo "$READY" | sed -n 's/.* hmc1=127\.0\.0\.1:\([0-9]*\).*/\1/p')
+P2=$(echo "$READY" | sed -n 's/.* hmc2=127\.0\.0\.1:\([0-9]*\).*/\1/p')
+[ -n "$P1" ] && [ "$P1" -gt 0 ] && [ -n "$P2" ] && [ "$P2" -gt 0 ] && [ "$P1" != "$P2" ]
+ok $? "ready line gives each HMC its own ephemeral port ($P1, $P2)"
+[ -S "$SOCK" ]
+ok $? "control socket exists"
+is "$(stat -c %a "$SOCK")" "600" "control socket is mode 0600"
+is "$(stat -c %a "$T/state")" "700" "state directory created 0700"
+
+# show
+is "$(ctl ping)" "pong" "ping"
+is "$(ctl show hosts | tr '\n' ' ')" "rt11 operating rt12 operating rt13 operating rt14 operating " \
+	"show hosts"
+is "$(ctl show vioses | wc -l)" "8" "show vioses: 8 VIOSs"
+is "$(ctl show vioses | awk 'NF != 3 || $3 != "running"' | wc -l)" "0" \
+	"show vioses: NAME HOST running"
+is "$(ctl show vios rt13v2)" "rt13v2 rt13 running" "show vios NAME"
+ctl show vms >"$T/vms"
+is "$(wc -l <"$T/vms")" "40" "show vms: 40 LPARs"
+is "$(awk 'NF != 6' "$T/vms" | wc -l)" "0" "show vms: 6 fields a line"
+is "$(awk '$3 == "running"' "$T/vms" | wc -l)" "38" "38 running"
+is "$(awk '$3 == "not_activated" { print $1 }' "$T/vms" | tr '\n' ' ')" "rt12007 rt14004 " \
+	"2 not activated, state printed with '_'"
+is "$(awk '{ print $6 }' "$T/vms" |
+	grep -cvE '^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$')" \
+	"0" "UUIDs are uppercase 8-4-4-4-12"
+is "$(ctl show hmcs | tr '\n' ' ')" "hmc1 127.0.0.1 $P1 up hmc2 127.0.0.1 $P2 up " "show hmcs"
+ctl show counters >"$T/counters"
+is "$(wc -l <"$T/counters")" "14" "show counters: 14 KEY=VALUE lines"
+grep -qx 'double_starts=0' "$T/counters"
+ok $? "double_starts=0"
+is "$(ctl show disks | wc -l)" "2" "show disks: 2 shared disks"
+is "$(ctl show disks | awk '{ print $3 }' | head -1)" \
+	"rt11v1,rt11v2,rt12v1,rt12v2,rt13v1,rt13v2,rt14v1,rt14v2" "disk VIOS list"
+is "$(ctl show jobs | wc -l)" "0" "show jobs: none yet"
+
+# faults
+out=$(ctl fault host-power-off rt12 2>&1)
+ok $? "fault host-power-off rt12"
+is "$out" "" "a fault prints nothing"
+is "$(ctl show host rt12)" "rt12 power_off" "show hosts: rt12 power_off"
+is "$(ctl show vms | awk '$2 == "rt12" && $3 == "not_available"' | wc -l)" "10" \
+	"show vms: rt12's 10 LPARs not_available"
+is "$(ctl show vios rt12v1)" "rt12v1 rt12 not_available" "its VIOSs too"
+is "$(ctl show host rt11)" "rt11 operating" "other hosts untouched"
+is "$(ctl show faults)" "host-state rt12 power_off" "show faults"
+ctl clear host-power-off rt12
+ok $? "clear host-power-off rt12"
+is "$(ctl show host rt12)" "rt12 operating" "rt12 operating again"
+is "$(ctl show vios rt12v1 | awk '{ print $3 }')" "running" "VIOS running again"
+is "$(ctl show vm rt12001 | awk '{ print $3 }')" "not_activated" "LPAR not activated"
+
+ctl fault hmc-down hmc1
+ok $? "fault hmc-down hmc1"
+is "$(ctl show hmc hmc1 | awk '{ print $4 }')" "down" "hmc1 down"
+ctl clear hmc-down hmc1
+is "$(ctl show hmc hmc1 | awk '{ print $4 }')" "up" "clear hmc-down: up"
+ctl fault job-fail all PowerOn HSCL0DB4 2
+ok $? "fault job-fail all PowerOn HSCL0DB4 2"
+is "$(ctl show faults)" "job-fail all PowerOn HSCL0DB4 2" "show faults lists it"
+ctl clear job-fail all
+is "$(ctl show faults)" "" "clear job-fail all"
+
+# refusals and exit statuses
+ctl fault bogus rt11 >"$T/o" 2>"$T/e"
+ok $(( $? != 1 )) "unknown fault kind: exit 1"
+grep -q "unknown fault kind 'bogus'" "$T/e"
+ok $? "... with a message on stderr"
+is "$(cat "$T/o")" "" "... and nothing on stdout"
+ctl fault hmc-slow hmc1 2>"$T/e"
+ok $(( $? != 1 )) "missing argument: exit 1"
+grep -q 'usage: fault hmc-slow' "$T/e"
+ok $? "... naming the usage"
+ctl fault job-fail hmc1 PowerOn NOTACODE 2>"$T/e"
+ok $(( $? != 1 )) "bad HSCL code: exit 1"
+ctl fault host-power-off rt99 2>"$T/e"
+ok $(( $? != 1 )) "unknown host: exit 1"
+grep -q "no host named 'rt99'" "$T/e"
+ok $? "... naming it"
+ctl show planets 2>/dev/null
+ok $(( $? != 1 )) "show of an unknown class: exit 1"
+ctl show vm nosuchvm 2>/dev/null
+ok $(( $? != 1 )) "show of an unknown name: exit 1"
+ctl dance 2>/dev/null
+ok $(( $? != 1 )) "unknown command: exit 1"
+"$HMCSIM" ctl "$SOCK" 2>/dev/null
+ok $(( $? != 2 )) "ctl without a command: exit 2"
+"$HMCSIM" ctl "$T/nosock" ping 2>/dev/null
+ok $(( $? != 3 )) "ctl to a socket nobody listens on: exit 3"
+"$HMCSIM" --bogus-option 2>"$T/e"
+ok $(( $? != 2 )) "bad option: exit 2"
+grep -q "unknown option '--bogus-option'" "$T/e"
+ok $? "... naming it"
+is "$(ctl show host rt12)" "rt12 operating" "the server survived all of that"
+
+# clean shutdown
+kill -TERM "$PID"
+i=0
+while kill -0 "$PID" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+wait "$PID"
+st=$?
+PID=
+is "$st" "0" "SIGTERM: clean exit"
+[ ! -e "$SOCK" ]
+ok $? "control socket removed"
+grep -q 'event=host_state host=rt12' "$T/err"
+ok $? "the host fault was logged to stderr"
+
+# a topology file: -t, a timeline, --ctl
+cat >"$T/small.lua" <<'LUA'
+hmc{ name = "hmcA", user = "hscroot", password = "abc123" }
+host{ name = "p1", proc = 8, mem_gb = 64, hmcs = { "hmcA" } }
+host{ name = "p2", proc = 8, mem_gb = 64, hmcs = { "hmcA" } }
+vios{ name = "p1v1", host = "p1" }
+lpar{ name = "db1", host = "p1", proc = 2, mem_gb = 8 }
+timeline{ { at = 1, fault = "host-power-off", target = "p1" } }
+LUA
+cat >"$T/bad.lua" <<'LUA'
+hmc{ name = "hmcA", user = "hscroot", password = "abc123" }
+host{ name = "p1", proc = 8, mem_gb = 64, hmcs = { "hmcA" }, colour = "red" }
+LUA
+"$HMCSIM" -t -c "$T/small.lua" >"$T/o" 2>&1
+ok $? "-t accepts a good topology"
+grep -q '1 HMCs, 2 hosts, 1 VIOSs, 1 LPARs' "$T/o"
+ok $? "... and summarises it"
+"$HMCSIM" -t -c "$T/bad.lua" 2>"$T/e"
+ok $(( $? != 1 )) "-t refuses a bad topology: exit 1"
+grep -q "^$T/bad.lua:2: host{}: unknown key 'colour'" "$T/e"
+ok $? "... naming file:line and the key"
+
+"$HMCSIM" -c "$T/small.lua" -l 127.0.0.1:0 --state-dir "$T/state2" --ctl "$T/c2.sock" \
+	--time-scale 10 >"$T/out2" 2>"$T/err2" &
+PID=$!
+SOCK=$T/c2.sock
+i=0
+while [ $i -lt 150 ] && ! grep -qs '^hmcsim ready ' "$T/out2"; do
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -q "^hmcsim ready ctl=$T/c2.sock hmcA=127.0.0.1:[1-9]" "$T/out2"
+ok $? "second hmcsim ready with --ctl and the topology's HMC"
+i=0
+while [ $i -lt 50 ] && [ "$(ctl show host p1 2>/dev/null)" != "p1 power_off" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+is "$(ctl show host p1)" "p1 power_off" "the timeline powered p1 off (1 s at --time-scale 10)"
+is "$(ctl show vm db1 | awk '{ print $1, $2, $3, $4, $5 }')" "db1 p1 not_available 2.00 8192" \
+	"its LPAR is not available"
+is "$(ctl show host p2)" "p2 operating" "p2 untouched"
+kill -INT "$PID"
+wait "$PID"
+is "$?" "0" "SIGINT: clean exit"
+PID=
+[ ! -e "$T/c2.sock" ]
+ok $? "--ctl socket removed"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
