@@ -36,6 +36,9 @@ struct peer {
 	unsigned accepted, requests, open_conns, max_open;
 	peer_handler handler;
 	void *data;
+	/* Optional: called once the headers of a request are in, before its
+	 * body; returning 1 means it reset the connection (c is gone). */
+	int (*early)(struct pconn *c, const char *path);
 };
 
 struct pconn {
@@ -113,7 +116,8 @@ peer_header(const char *hdrs, const char *name, char *out, size_t outlen)
 	return out;
 }
 
-static void
+/* Serve complete requests in c->in; 1 if the connection is gone. */
+static int
 peer_conn_serve(struct pconn *c)
 {
 	while (c->in.len && !c->closing) {
@@ -124,20 +128,23 @@ peer_conn_serve(struct pconn *c)
 
 		end = strstr(c->in.data, "\r\n\r\n");
 		if (!end)
-			return;
+			return 0;
 		hlen = (size_t)(end - c->in.data) + 4;
+		if (c->p->early && sscanf(c->in.data, "%15s %511s", method, path) == 2 &&
+		    c->p->early(c, path))
+			return 1;
 		hdr = strndup(c->in.data, hlen);
 		cl = strcasestr(hdr, "\r\nContent-Length:");
 		if (cl)
 			blen = strtoul(cl + 17, NULL, 10);
 		if (c->in.len < hlen + blen) {
 			free(hdr);
-			return;
+			return 0;
 		}
 		if (sscanf(hdr, "%15s %511s", method, path) != 2) {
 			free(hdr);
 			peer_respond(c, 400, NULL, "", 0, 1);
-			return;
+			return 0;
 		}
 		c->p->requests++;
 		{
@@ -148,6 +155,18 @@ peer_conn_serve(struct pconn *c)
 		free(hdr);
 		buf_consume(&c->in, hlen + blen);
 	}
+	return 0;
+}
+
+/* Drop c with a TCP reset (SO_LINGER 0), as a server timing out an idle
+ * kept-alive connection does when data still arrives on it. */
+static void __attribute__((unused))
+peer_conn_reset(struct pconn *c)
+{
+	struct linger lg = { 1, 0 };
+
+	setsockopt(c->io.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	peer_conn_close(c);
 }
 
 static void
@@ -165,7 +184,8 @@ peer_conn_cb(struct ev_loop *l, ev_io *w, int revents)
 		}
 		if (n > 0) {
 			buf_append(&c->in, tmp, (size_t)n);
-			peer_conn_serve(c);
+			if (peer_conn_serve(c))
+				return;
 		}
 	}
 	peer_conn_flush(c);

@@ -27,6 +27,20 @@
 
 static struct ev_loop *loop;
 static struct peer peer;
+static struct pconn *warm_conn;
+
+/* The server timed out the kept-alive connection just as a request with a
+ * large body arrived on it: it resets the connection before reading the
+ * body, so the client fails while sending. */
+static int
+early_reset(struct pconn *c, const char *path)
+{
+	if (strcmp(path, "/drop-reused") || c != warm_conn)
+		return 0;
+	warm_conn = NULL;
+	peer_conn_reset(c);
+	return 1;
+}
 
 static void
 canned(struct peer *p, struct pconn *c, const char *method, const char *path,
@@ -42,6 +56,11 @@ canned(struct peer *p, struct pconn *c, const char *method, const char *path,
 		           peer_header(hdrs, "X-Test", x, sizeof x) ? x : "");
 		peer_respond(c, 200, NULL, b.data, b.len, 0);
 		buf_free(&b);
+	} else if (!strcmp(path, "/warm")) {
+		warm_conn = c;
+		peer_respond(c, 200, NULL, "warm", 4, 0);
+	} else if (!strcmp(path, "/drop-reused")) {
+		peer_respond(c, 200, NULL, "fresh", 5, 0);
 	} else if (!strcmp(path, "/close")) {
 		peer_respond(c, 200, NULL, "bye", 3, 1);
 	} else if (!strcmp(path, "/status503")) {
@@ -147,6 +166,38 @@ get(struct http *h, const char *path, double timeout, struct rec *x)
 }
 
 /* ---- tests -------------------------------------------------------------------- */
+
+/* HMC web servers drop idle kept-alive connections.  A request that meets
+ * such a reset on a reused connection, while its body is still being sent,
+ * must be re-sent on a fresh connection (libcurl does this for reused
+ * connections) and never surface as a transport error that would mark the
+ * HMC down. */
+static void
+test_stale_keepalive(struct http *h)
+{
+	struct rec a = {0}, b = {0};
+	size_t big = 8u << 20;
+	char *body = malloc(big);
+	struct http_request rq = { .method = "PUT", .body = body, .body_len = big,
+	                           .timeout = 5 };
+	unsigned accepted;
+
+	memset(body, 'b', big);
+	peer.early = early_reset;
+
+	get(h, "/warm", 5, &a);
+	run_until(&a.calls, 1, 5);
+	is_int(a.status, 200, "warm-up request answered");
+	accepted = peer.accepted;
+	rq.url = url("/drop-reused");   /* url() reuses one buffer: set it last */
+	http_start(h, &rq, rec_cb, &b);
+	ok(run_until(&b.calls, 1, 5), "request on a dropped keep-alive connection completes");
+	is_int(b.code, HTTP_OK, "no transport error reported: %s", b.err);
+	is_str(b.body, "fresh", "answered on a fresh connection");
+	is_int(peer.accepted - accepted, 1, "exactly one new connection for the retry");
+	peer.early = NULL;
+	free(body);
+}
 
 static void
 test_basic(struct http *h)
@@ -493,6 +544,7 @@ main(void)
 		return done_testing();
 	test_basic(h);
 	test_keepalive(h);
+	test_stale_keepalive(h);
 	test_timeout(h);
 	test_refused(h);
 	test_cancel(h);
