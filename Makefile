@@ -73,6 +73,9 @@ BENCH_BIN  = $(patsubst tests/bench/%.c,$(O)/tests/bench/%,$(BENCH_SRC))
 TEST_SCRIPTS = $(sort $(wildcard tests/*.t tests/integration/*.t tests/fuzz/*.t))
 
 .PHONY: all deps check demo install asan fuzz bench clean tests
+# Keep object files of tests and fuzz targets (make would delete them as
+# intermediates, forcing relinks and breaking `make fuzz`).
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: deps $(PROGRAMS)

@@ -62,8 +62,8 @@ make_world(struct ev_loop *loop)
 		snprintf(s->uuid, sizeof s->uuid, "%s", uuids[i]);
 		snprintf(s->mtms_type, sizeof s->mtms_type, "8286");
 		snprintf(s->mtms_model, sizeof s->mtms_model, "42A");
-		snprintf(s->mtms_serial, sizeof s->mtms_serial, "21E0B2%d", i);
-		snprintf(s->ip, sizeof s->ip, "10.0.0.%d", i + 1);
+		snprintf(s->mtms_serial, sizeof s->mtms_serial, "21E0B2%c", (char)('0' + i));
+		snprintf(s->ip, sizeof s->ip, "127.0.1.%d", i + 1);
 		s->state = SIM_HOST_OPERATING;
 		s->proc_installed = 16;
 		s->mem_installed_mb = 262144;
