@@ -50,27 +50,18 @@ struct simctl {
 
 /* ---- show ---- */
 
-static void
-underscored(const char *s, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < len; i++)
-		out[i] = s[i] == ' ' ? '_' : s[i];
-	out[i] = '\0';
-}
 
 static const char *
 hstate(const struct sim_host *h, char *buf, size_t len)
 {
-	underscored(world_host_state_name(h->state), buf, len);
+	world_state_word(world_host_state_name(h->state), buf, len);
 	return buf;
 }
 
 static const char *
 lstate(enum sim_lpar_state s, char *buf, size_t len)
 {
-	underscored(world_lpar_state_name(s), buf, len);
+	world_state_word(world_lpar_state_name(s), buf, len);
 	return buf;
 }
 

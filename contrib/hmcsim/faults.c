@@ -518,15 +518,6 @@ simfault_help(struct buf *out)
 		           kinds[i].help, kinds[i].clear ? " (clear: yes)" : "");
 }
 
-static void
-underscored(const char *s, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < len; i++)
-		out[i] = s[i] == ' ' ? '_' : s[i];
-	out[i] = '\0';
-}
 
 void
 simfault_show(struct world *w, struct buf *out)
@@ -554,7 +545,7 @@ simfault_show(struct world *w, struct buf *out)
 	for (i = 0; i < w->n_hosts; i++) {
 		if (w->hosts[i].state == SIM_HOST_OPERATING)
 			continue;
-		underscored(world_host_state_name(w->hosts[i].state), st, sizeof st);
+		world_state_word(world_host_state_name(w->hosts[i].state), st, sizeof st);
 		buf_printf(out, "host-state %s %s\n", w->hosts[i].name, st);
 	}
 }

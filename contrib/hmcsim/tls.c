@@ -16,6 +16,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/abstract.h>
 
+#include "buf.h"
 #include "log.h"
 
 #define PEM_MAX (1024 * 1024)
@@ -24,44 +25,18 @@
 char *
 simtls_read_pem(const char *path, char *err, size_t errlen)
 {
-	char *data = NULL;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	struct buf b = { 0 };
+
+	if (buf_read_file(&b, path, PEM_MAX, err, errlen) == -1) {
+		buf_free(&b);
 		return NULL;
 	}
-	data = malloc(PEM_MAX + 1);
-	if (!data)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	for (;;) {
-		ssize_t n = read(fd, data + len, PEM_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > PEM_MAX) {
-			snprintf(err, errlen, "%s: larger than 1 MiB, not a PEM file", path);
-			goto fail;
-		}
-	}
-	close(fd);
-	data[len] = '\0';
-	if (!strstr(data, "-----BEGIN ")) {
+	if (!strstr(buf_str(&b), "-----BEGIN ")) {
 		snprintf(err, errlen, "%s: no PEM block (-----BEGIN ...) found", path);
-		free(data);
+		buf_free(&b);
 		return NULL;
 	}
-	return data;
-fail:
-	close(fd);
-	free(data);
-	return NULL;
+	return buf_steal(&b);
 }
 
 /* Write data to path atomically (tmp file + rename) with mode. */

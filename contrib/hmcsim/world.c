@@ -839,3 +839,15 @@ world_job_free(struct world *w, struct sim_job *j)
 		}
 	job_release(w, j);
 }
+
+void
+world_state_word(const char *state, char *out, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	for (i = 0; state[i] && i + 1 < len; i++)
+		out[i] = state[i] == ' ' ? '_' : state[i];
+	out[i] = '\0';
+}

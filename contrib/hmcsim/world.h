@@ -218,6 +218,10 @@ long long world_host_mem_avail(struct world *w, const struct sim_host *h);
 const char *world_host_state_name(enum sim_host_state s);  /* "operating", "power off", ... */
 const char *world_lpar_state_name(enum sim_lpar_state s);  /* "running", "not activated", ... */
 int world_host_state_parse(const char *s, enum sim_host_state *out);
+/* A state name as one word, spaces turned into '_' ("power off" ->
+ * "power_off"): the form `hmcsim ctl ... show` prints, so every line of a
+ * class keeps a fixed number of fields. */
+void world_state_word(const char *state, char *out, size_t len);
 
 /* Operations (world.c).  Each checks the real HMC precondition and returns 0,
  * or -1 with err holding the HMC message the job reports, starting with an

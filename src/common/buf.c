@@ -4,9 +4,12 @@
  * daemons treat OOM as fatal.  Not for XML building beyond escaping helpers:
  * callers write the markup themselves.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -177,4 +180,47 @@ const char *
 buf_str(const struct buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+int
+buf_read_file(struct buf *b, const char *path, size_t max, char *err, size_t errlen)
+{
+	size_t start = b->len;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t n;
+
+		buf_reserve(b, 65536);
+		n = read(fd, b->data + b->len, 65536);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+		if (b->len - start > max) {
+			snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		b->len = start;
+		if (b->data)
+			b->data[start] = '\0';
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
 }

@@ -26,6 +26,11 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_put_xml_escaped(struct buf *b, const char *s);
 /* Append s as a CDATA section, splitting any "]]>" inside it. */
 void buf_put_cdata(struct buf *b, const char *s);
+/* Append the whole content of file path ("-" reads standard input) to b.
+ * Blocking: for start-up and command-line tools, never from a loop callback.
+ * Returns 0, or -1 with err "PATH: reason" (open/read failure, or larger than
+ * max bytes); b keeps what it had before on failure. */
+int buf_read_file(struct buf *b, const char *path, size_t max, char *err, size_t errlen);
 /* Drop the first n bytes (n <= len). */
 void buf_consume(struct buf *b, size_t n);
 void buf_reset(struct buf *b);         /* len = 0, keeps memory */

@@ -990,42 +990,17 @@ static char *
 read_input(const char *path, char *err, size_t errlen)
 {
 	struct buf b = { 0 };
-	char chunk[65536];
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (buf_read_file(&b, path, PASSTHRU_MAX_INPUT, err, errlen) == -1) {
+		buf_free(&b);
 		return NULL;
 	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > PASSTHRU_MAX_INPUT) {
-			snprintf(err, errlen, "%s: input larger than %u bytes", path, PASSTHRU_MAX_INPUT);
-			goto fail;
-		}
-		buf_append(&b, chunk, (size_t)n);
-	}
-	if (fd)
-		close(fd);
 	if (b.len == 0) {
 		snprintf(err, errlen, "%s: empty input", path);
 		buf_free(&b);
 		return NULL;
 	}
 	return buf_steal(&b);
-fail:
-	if (fd)
-		close(fd);
-	buf_free(&b);
-	return NULL;
 }
 
 /* ---- setup ----------------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include "hmcxml.h"
 #include "buf.h"
 #include "log.h"
+#include "mem.h"
 
 enum jstate {
 	J_NEW = 0,
@@ -55,25 +56,7 @@ static void job_submit(struct hmc_op *op);
 static void job_request_cancel(struct hmc_op *op);
 static void job_begin(struct hmc_op *op);
 
-static void *
-xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n, sz);
 
-	if (!p)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *p)
-{
-	char *d = strdup(p ? p : "");
-
-	if (!d)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	return d;
-}
 
 void
 hmc_job_note(const struct hmc_op *op, char *buf, size_t len)
@@ -518,7 +501,7 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
         hmc_job_submitted_cb on_submitted, void *cb, void *arg)
 {
 	struct hmc_op *op = hmc_op_new(s, HMC_OPK_JOB, cb, arg);
-	struct hmc_job *j = xcalloc(1, sizeof *j);
+	struct hmc_job *j = mem_calloc(1, sizeof *j);
 	size_t i;
 
 	op->job = j;
@@ -555,10 +538,10 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
 		hmc_scopy(j->resume_id, sizeof j->resume_id, spec->resume_job_id);
 	}
 	if (spec->n_params) {
-		j->params = xcalloc(spec->n_params, sizeof *j->params);
+		j->params = mem_calloc(spec->n_params, sizeof *j->params);
 		for (i = 0; i < spec->n_params; i++) {
-			j->params[i].name = xstrdup(spec->params[i].name);
-			j->params[i].value = xstrdup(spec->params[i].value);
+			j->params[i].name = mem_strdup(spec->params[i].name);
+			j->params[i].value = mem_strdup(spec->params[i].value);
 		}
 		j->n_params = spec->n_params;
 	}

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "mem.h"
 #include "xmlu.h"
 #include "hmcxml.h"
 
@@ -45,36 +46,8 @@ struct objref {
 	const char *type;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
 
-	if (!p)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	return p;
-}
 
-static void *
-xreallocarray(void *p, size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		log_panic(__FILE__, __LINE__, "allocation overflow");
-	p = realloc(p, n && size ? n * size : 1);
-	if (!p)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		log_panic(__FILE__, __LINE__, "out of memory");
-	return p;
-}
 
 static const char *
 what_or(const char *what)
@@ -430,7 +403,7 @@ get_links(struct pctx *pc, xmlNodePtr o, const char *container,
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
-			*arr = xreallocarray(*arr, cap, sizeof(**arr));
+			*arr = mem_reallocarray(*arr, cap, sizeof(**arr));
 		}
 		memcpy((*arr)[*n], u, sizeof u);
 		(*n)++;
@@ -515,7 +488,7 @@ collect(xmlDocPtr doc, const char *what, const char *const *types, const char *l
 	if (xmlu_is(root, "feed")) {
 		for (e = xmlu_child(root, "entry"); e; e = xmlu_next(e, "entry"))
 			cnt++;
-		*refs = xcalloc(cnt, sizeof(**refs));
+		*refs = mem_calloc(cnt, sizeof(**refs));
 		for (i = 0, e = xmlu_child(root, "entry"); e; e = xmlu_next(e, "entry"), i++) {
 			(*refs)[i].entry = e;
 			(*refs)[i].obj = entry_object(e, types, &(*refs)[i].type);
@@ -528,7 +501,7 @@ collect(xmlDocPtr doc, const char *what, const char *const *types, const char *l
 		*n = cnt;
 		return 0;
 	}
-	*refs = xcalloc(1, sizeof(**refs));
+	*refs = mem_calloc(1, sizeof(**refs));
 	if (xmlu_is(root, "entry")) {
 		(*refs)[0].entry = root;
 		(*refs)[0].obj = entry_object(root, types, &(*refs)[0].type);
@@ -712,11 +685,11 @@ job_results(xmlNodePtr jr, struct hmc_job_reply *out)
 			continue;
 		if (out->n_results == cap) {
 			cap = cap ? cap * 2 : 4;
-			out->results = xreallocarray(out->results, cap, sizeof(*out->results));
+			out->results = mem_reallocarray(out->results, cap, sizeof(*out->results));
 		}
 		out->results[out->n_results].name = xmlu_text_dup(name);
 		v = xmlu_text_dup(xmlu_child(p, "ParameterValue"));
-		out->results[out->n_results].value = v ? v : xstrdup("");
+		out->results[out->n_results].value = v ? v : mem_strdup("");
 		if (!out->results[out->n_results].name)
 			log_panic(__FILE__, __LINE__, "out of memory");
 		out->n_results++;
@@ -779,7 +752,7 @@ hmcxml_parse_job(const char *body, size_t len, const char *what,
 	job_results(jr, out);
 	result = hmc_job_result(out, "result");
 	if (result && *result) {
-		out->error = xstrdup(result);
+		out->error = mem_strdup(result);
 	} else {
 		out->error = xmlu_text_dup(xmlu_path(jr, "ResponseException/Message"));
 		if (out->error && !*out->error) {
@@ -1022,7 +995,7 @@ parse_feed(const char *body, size_t len, const char *what, const char *const *ty
 	doc = xmlu_parse(body, len, what_or(what), err, errlen);
 	if (!doc || collect(doc, what, types, label, &refs, &nref, err, errlen) == -1)
 		goto out;
-	v = nref ? xcalloc(nref, esz) : NULL;
+	v = nref ? mem_calloc(nref, esz) : NULL;
 	*out = v;
 	for (i = 0; i < nref; i++) {
 		pc.entry = refs[i].entry && xmlu_is(refs[i].entry->parent, "feed") ? i + 1 : 0;
@@ -1102,7 +1075,7 @@ hmcxml_error_message(const char *body, size_t len)
 	size_t n, i;
 
 	if (is_blank(body, len))
-		return xstrdup("(empty body)");
+		return mem_strdup("(empty body)");
 	doc = xmlu_parse(body, len, "HTTP error body", e, sizeof e);
 	if (doc) {
 		h = find_doc_element(doc, "HttpErrorResponse");
@@ -1111,7 +1084,7 @@ hmcxml_error_message(const char *body, size_t len)
 	}
 	if (msg && *msg) {
 		n = strlen(msg);
-		res = xcalloc(n + 1, 1);
+		res = mem_calloc(n + 1, 1);
 		sanitize(msg, n, res, n + 1);
 		free(msg);
 		return res;
@@ -1127,7 +1100,7 @@ hmcxml_error_message(const char *body, size_t len)
 		if (k > 0 && ((unsigned char)body[k - 1] & 0xc0) == 0xc0)
 			n = k - 1;
 	}
-	res = xcalloc(n + 1, 1);
+	res = mem_calloc(n + 1, 1);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)body[i];
 

@@ -1,5 +1,7 @@
 /* test_buf — struct buf: growth, NUL termination, escaping, CDATA splitting. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "../tap.h"
@@ -79,5 +81,23 @@ main(void)
 	buf_puts(&b, "again");
 	is_str(buf_str(&b), "again", "usable after free");
 	buf_free(&b);
+	{
+		char path[] = "/tmp/test_buf.XXXXXX", err[256] = "";
+		int fd = mkstemp(path);
+		struct buf f = { 0 };
+
+		ok(fd != -1 && write(fd, "hello file\n", 11) == 11, "temp file written");
+		close(fd);
+		buf_puts(&f, ">");
+		ok(buf_read_file(&f, path, 100, err, sizeof err) == 0, "buf_read_file reads");
+		is_str(buf_str(&f), ">hello file\n", "content appended after what was there");
+		ok(buf_read_file(&f, path, 5, err, sizeof err) == -1, "over max refused");
+		ok(strstr(err, path) && strstr(err, "larger than 5 bytes"), "error names file and limit: %s", err);
+		is_str(buf_str(&f), ">hello file\n", "buffer unchanged after a refused read");
+		unlink(path);
+		ok(buf_read_file(&f, path, 100, err, sizeof err) == -1 &&
+		   strstr(err, "No such file"), "missing file reported: %s", err);
+		buf_free(&f);
+	}
 	return done_testing();
 }
