@@ -453,9 +453,8 @@ lpar_content(struct buf *c, int d, struct world *w, const struct sim_hmc *h,
 	close_el(c, d + 1, "PartitionProcessorConfiguration");
 
 	leaf(c, d + 1, "PartitionState", "ROO", world_lpar_state_name(st));
-	/* os_type[16] cannot hold "Virtual IO Server": VIOSs always say so */
-	leaf(c, d + 1, "PartitionType", "COD", l->is_vios ? "Virtual IO Server"
-	     : l->os_type[0] ? l->os_type : "AIX/Linux");
+	leaf(c, d + 1, "PartitionType", "COD", l->os_type[0] ? l->os_type
+	     : l->is_vios ? "Virtual IO Server" : "AIX/Linux");
 	leaf(c, d + 1, "PartitionUUID", "ROO", l->uuid);
 	ind(c, d + 1);
 	buf_printf(c, "<ReferenceCode kb=\"ROO\" kxe=\"true\">");

@@ -445,9 +445,8 @@ simtopo_add_lpar(struct tb *tb, const struct lpar_spec *s, const char *where,
 		simtopo_uuid(s->is_vios ? "vios" : "lpar", s->name, l->uuid);
 	}
 	l->is_vios = s->is_vios;
-	/* os_type[16] cannot hold "Virtual IO Server"; is_vios says it. */
 	snprintf(l->os_type, sizeof l->os_type, "%s",
-	         s->is_vios ? "" : s->os ? s->os : "AIX/Linux");
+	         s->is_vios ? "Virtual IO Server" : s->os ? s->os : "AIX/Linux");
 	l->state = st;
 	l->stale_host = -1;
 	snprintf(l->boot_mode, sizeof l->boot_mode, "norm");

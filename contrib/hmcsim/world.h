@@ -83,7 +83,7 @@ struct sim_lpar {
 	char uuid[SIM_UUID_LEN];
 	int id;                         /* PartitionID on its host */
 	int is_vios;
-	char os_type[16];               /* "AIX/Linux" | "Virtual IO Server" | "OS400" */
+	char os_type[24];               /* "AIX/Linux" | "Virtual IO Server" | "OS400" */
 	int host;                       /* index of the host holding the current instance */
 	int stale_host;                 /* host holding a stale instance, or -1 */
 	enum sim_lpar_state state;

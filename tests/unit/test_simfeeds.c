@@ -99,7 +99,7 @@ make_world(struct ev_loop *loop)
 	}
 	l = &w->lpars[0];
 	l->is_vios = 1;
-	snprintf(l->os_type, sizeof l->os_type, "Virtual IO Serv");     /* os_type[16] */
+	snprintf(l->os_type, sizeof l->os_type, "Virtual IO Server");
 	snprintf(w->lpars[1].os_type, sizeof w->lpars[1].os_type, "AIX/Linux");
 	l = &w->lpars[2];
 	l->state = SIM_LPAR_NOT_AVAILABLE;
