@@ -23,6 +23,7 @@
 #include <ev.h>
 
 #include "../tap.h"
+#include "../loopwait.h"
 #include "hmc.h"
 #include "hmcxml.h"
 #include "log.h"
@@ -193,54 +194,6 @@ stop_sim(void)
 
 /* ---- loop helpers --------------------------------------------------------- */
 
-static int *wait_counter;
-static int wait_target;
-
-static void
-deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(l, EVBREAK_ALL);
-}
-
-static void
-prep_cb(struct ev_loop *l, ev_prepare *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	if (wait_counter && *wait_counter >= wait_target)
-		ev_break(l, EVBREAK_ALL);
-}
-
-static int
-run_until(int *counter_p, int target, double secs)
-{
-	ev_timer dl;
-	ev_prepare pp;
-
-	wait_counter = counter_p;
-	wait_target = target;
-	ev_now_update(loop);
-	ev_timer_init(&dl, deadline_cb, secs, 0.);
-	ev_timer_start(loop, &dl);
-	ev_prepare_init(&pp, prep_cb);
-	ev_prepare_start(loop, &pp);
-	if (*counter_p < target)
-		ev_run(loop, 0);
-	ev_timer_stop(loop, &dl);
-	ev_prepare_stop(loop, &pp);
-	wait_counter = NULL;
-	return *counter_p >= target;
-}
-
-static void
-spin(double secs)
-{
-	int never = 0;
-
-	run_until(&never, 1, secs);
-}
 
 /* ---- callback recorders ----------------------------------------------------- */
 
@@ -436,7 +389,7 @@ read_feed(struct hmc_set *s, struct rec *r, enum hmc_obj obj, const char *host,
 
 	rec_reset(r);
 	hmc_read(s, &rq, feed_cb, r);
-	run_until(&r->calls, 1, 15);
+	loopwait_until(loop, &r->calls, 1, 15);
 }
 
 static void
@@ -452,7 +405,7 @@ run_job(struct hmc_set *s, struct rec *r, const char *group, const char *target,
 
 	rec_reset(r);
 	hmc_job_run(s, &spec, sub_cb, job_cb, r);
-	run_until(&r->calls, 1, 20);
+	loopwait_until(loop, &r->calls, 1, 20);
 }
 
 /* ---- world model from the feeds ----------------------------------------------- */
@@ -500,7 +453,7 @@ test_logon_and_feeds(struct hmc_set *s)
 		st2 = status_of(s, "hmc2");
 		if (st1.logged_on && st2.logged_on && st1.n_hosts && st2.n_hosts)
 			break;
-		spin(0.1);
+		loopwait_spin(loop, 0.1);
 	}
 	ok(st1.logged_on && st2.logged_on, "logged on to both HMCs (CA file verification)");
 	is_int(st1.logons, 1, "hmc1: one logon");
@@ -609,7 +562,7 @@ test_jobs(struct hmc_set *s)
 		vm_where(a->name, host, sizeof host, state, sizeof state);
 		if (!strcmp(state, "running"))
 			break;
-		spin(0.1);
+		loopwait_spin(loop, 0.1);
 	}
 	is_str(state, "running", "simulator: %s runs again", a->name);
 
@@ -652,12 +605,12 @@ test_jobs(struct hmc_set *s)
 				v = &vioses[k];
 		rec_reset(&r);
 		hmc_passthru(s, v ? v->uuid : "none", hosts[0].uuid, in, 0, pt_cb, &r);
-		run_until(&r.calls, 1, 15);
+		loopwait_until(loop, &r.calls, 1, 15);
 		ok(r.code == HMC_OK && strstr(r.std_out, "<VIO><Response>") && r.cmd_rc == 0 &&
 		   r.rmc_rc == 0, "PassThroughInterface: StdOut %.40s, rc %d/%d (%s)", r.std_out,
 		   r.cmd_rc, r.rmc_rc, r.msg);
 	}
-	spin(0.3);      /* the fire-and-forget DELETEs */
+	loopwait_spin(loop, 0.3);      /* the fire-and-forget DELETEs */
 	ok(counter("jobs_deleted") - del0 >= 7, "finished jobs were DELETEd (%lld)",
 	   counter("jobs_deleted") - del0);
 	is_int(counter("double_starts") - ds0, 0, "no double start");
@@ -696,7 +649,7 @@ test_relogon(struct hmc_set *s)
 	   r.hmc);
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_OK && status_of(s, "hmc1").logged_on,
 	   "explicit hmc_logon lifts the block: %s", r.msg);
 	rec_reset(&r);
@@ -751,13 +704,13 @@ test_failover(struct hmc_set *s)
 	spec.n_params = 1;
 	spec.hmc = "hmc1";
 	hmc_job_run(s, &spec, sub_cb, job_cb, &j);
-	run_until(&j.submitted, 1, 10);
+	loopwait_until(loop, &j.submitted, 1, 10);
 	o = ctl("fault hmc-down hmc1");
 	free(o);
-	spin(0.4);
+	loopwait_spin(loop, 0.4);
 	o = ctl("clear hmc-down hmc1");
 	free(o);
-	run_until(&j.calls, 1, 20);
+	loopwait_until(loop, &j.calls, 1, 20);
 	ok(j.code == HMC_OK && !strcmp(j.sub_hmc, "hmc1"),
 	   "Migrate on hmc1 survives an outage of hmc1 while polling: %s", j.msg);
 	vm_where(a->name, host, sizeof host, state, sizeof state);
@@ -795,13 +748,13 @@ test_timeout_cancel(struct hmc_set *s)
 	spec.params = mig;
 	spec.n_params = 1;
 	h = hmc_job_run(s, &spec, sub_cb, job_cb, &j);
-	run_until(&j.submitted, 1, 10);
+	loopwait_until(loop, &j.submitted, 1, 10);
 	hmc_job_cancel(h);
 	hmc_job_cancel(h);
 	is_int(j.calls, 0, "cancel does not call back synchronously");
-	run_until(&j.calls, 1, 10);
+	loopwait_until(loop, &j.calls, 1, 10);
 	ok(j.code == HMC_ECANCELED && strstr(j.msg, "canceled"), "hmc_job_cancel: %s", j.msg);
-	spin(0.2);
+	loopwait_spin(loop, 0.2);
 	is_int(j.calls, 1, "callback exactly once");
 	is_int(counter("jobs_canceled") - c0, 2, "simulator saw the second cancel");
 	rec_reset(&j);
@@ -866,7 +819,7 @@ test_thousand(struct hmc_set *s)
 		const struct hmc_lpar *v = &vioses[i % nvioses];
 		hmc_passthru(s, v->uuid, v->ms_uuid, in, 0, many_cb, &m);
 	}
-	i = run_until(&m.done, 1000, 60);
+	i = loopwait_until(loop, &m.done, 1000, 60);
 	ev_timer_stop(loop, &sample);
 	ok(i, "1000 concurrent PassThroughInterface jobs finished (%.2f s)", ev_time() - t0);
 	is_int(m.ok, 1000, "all succeeded with a <VIO><Response> StdOut");
@@ -890,21 +843,21 @@ test_tls(void)
 
 	s = new_set(1000, 1, NULL, NULL, 1, NULL);
 	hmc_fetch_pin(s, sh[0].addr, sh[0].port, pin_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_OK && !strncmp(r.pin, "sha256//", 8) && strlen(r.pin) == 52,
 	   "hmc_fetch_pin: %s %s", r.pin, r.msg);
 	copy(good, sizeof good, r.pin);
 
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_ETLS, "self-signed certificate, no CA file, no pin: refused (%s)", r.msg);
 	hmc_set_free(s);
 
 	s = new_set(1000, 1, bad, NULL, 1, NULL);
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	{
 		char want[512];
 		snprintf(want, sizeof want, "hmc1: TLS public key of %s:%d does not match the "
@@ -916,21 +869,21 @@ test_tls(void)
 	s = new_set(1000, 1, good, NULL, 1, NULL);
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_OK, "right pin: logon works with the self-signed cert (%s)", r.msg);
 	hmc_set_free(s);
 
 	s = new_set(1000, 1, NULL, NULL, 0, NULL);
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_OK, "tls_verify=0: works (warned) %s", r.msg);
 	hmc_set_free(s);
 
 	s = new_set(1000, 1, NULL, crt, 1, "wrong-secret");
 	rec_reset(&r);
 	hmc_logon(s, "hmc1", done_cb, &r);
-	run_until(&r.calls, 1, 10);
+	loopwait_until(loop, &r.calls, 1, 10);
 	ok(r.code == HMC_EAUTH && strstr(r.msg, "hscroot") && !strstr(r.msg, "wrong-secret"),
 	   "wrong password: HMC_EAUTH without the password in it (%s)", r.msg);
 	hmc_set_free(s);
@@ -963,12 +916,12 @@ test_shutdown(struct hmc_set *s)
 	spec.params = mig;
 	spec.n_params = 1;
 	hmc_job_run(s, &spec, sub_cb, job_cb, &j);
-	run_until(&j.submitted, 1, 10);
+	loopwait_until(loop, &j.submitted, 1, 10);
 	hmc_set_shutdown(s, shut_cb, NULL);
 	is_int(j.calls, 0, "shutdown does not call back synchronously");
 	read_feed(s, &r, HMC_OBJ_MS, NULL, NULL, NULL);
 	is_int(r.code, HMC_ESHUTDOWN, "new calls after shutdown fail");
-	run_until(&shut_done, 1, 10);
+	loopwait_until(loop, &shut_done, 1, 10);
 	ok(j.calls == 1 && j.code == HMC_ESHUTDOWN && strstr(j.msg, "keeps running on"),
 	   "in-flight job failed with HMC_ESHUTDOWN: %s", j.msg);
 	is_int(shut_done, 1, "shutdown completed (sessions logged off)");

@@ -14,6 +14,7 @@
 #include <ev.h>
 
 #include "../tap.h"
+#include "../loopwait.h"
 #include "httppeer.h"
 #include "hmc.h"
 #include "log.h"
@@ -208,54 +209,6 @@ release_held(struct fakehmc *f)
 
 /* ---- loop helpers ------------------------------------------------------------ */
 
-static int *wait_counter;
-static int wait_target;
-
-static void
-deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(l, EVBREAK_ALL);
-}
-
-static void
-prep_cb(struct ev_loop *l, ev_prepare *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	if (wait_counter && *wait_counter >= wait_target)
-		ev_break(l, EVBREAK_ALL);
-}
-
-static int
-run_until(int *counter, int target, double secs)
-{
-	ev_timer dl;
-	ev_prepare pp;
-
-	wait_counter = counter;
-	wait_target = target;
-	ev_now_update(loop);
-	ev_timer_init(&dl, deadline_cb, secs, 0.);
-	ev_timer_start(loop, &dl);
-	ev_prepare_init(&pp, prep_cb);
-	ev_prepare_start(loop, &pp);
-	if (*counter < target)
-		ev_run(loop, 0);
-	ev_timer_stop(loop, &dl);
-	ev_prepare_stop(loop, &pp);
-	wait_counter = NULL;
-	return *counter >= target;
-}
-
-static void
-spin(double secs)
-{
-	int never = 0;
-
-	run_until(&never, 1, secs);
-}
 
 struct rec {
 	int calls;
@@ -361,7 +314,7 @@ read_console(struct hmc_set *s, struct rec *r, const char *hmc)
 
 	memset(r, 0, sizeof *r);
 	hmc_read(s, &rq, feed_cb, r);
-	run_until(&r->calls, 1, 10);
+	loopwait_until(loop, &r->calls, 1, 10);
 }
 
 static void
@@ -372,7 +325,7 @@ run_job(struct hmc_set *s, struct rec *r, const char *hmc)
 
 	memset(r, 0, sizeof *r);
 	hmc_job_run(s, &spec, sub_cb, job_cb, r);
-	run_until(&r->calls, 1, 10);
+	loopwait_until(loop, &r->calls, 1, 10);
 }
 
 static int shut;
@@ -389,7 +342,7 @@ finish(struct hmc_set *s)
 {
 	shut = 0;
 	hmc_set_shutdown(s, shut_cb, NULL);
-	run_until(&shut, 1, 10);
+	loopwait_until(loop, &shut, 1, 10);
 	hmc_set_free(s);
 }
 
@@ -483,7 +436,7 @@ main(void)
 		 * and check the same rule on the unpinned path through hmc0's refusal */
 		spec.hmc = "hmc1";
 		hmc_job_run(s, &spec, sub_cb, job_cb, &r);
-		run_until(&r.calls, 1, 10);
+		loopwait_until(loop, &r.calls, 1, 10);
 	}
 	ok(r.code == HMC_ETIMEOUT && strstr(r.msg, "may have been created"),
 	   "unanswered submit: timeout, not resubmitted (%s)", r.msg);
@@ -506,11 +459,11 @@ main(void)
 		memset(many, 0, sizeof many);
 		for (i = 0; i < 10; i++)
 			hmc_read(s, &rq, feed_cb, &many[i]);
-		spin(0.3);
+		loopwait_spin(loop, 0.3);
 		is_int(A.max_held, 2, "only 2 requests reach hmc1 at once (cap 2)");
 		release_held(&A);
 		for (i = 0; i < 40 && A.nheld + done < 10; i++) {
-			spin(0.05);
+			loopwait_spin(loop, 0.05);
 			release_held(&A);
 			A.hold_gets = 1;
 			done = 0;
@@ -519,7 +472,7 @@ main(void)
 		}
 		A.hold_gets = 0;
 		release_held(&A);
-		spin(0.2);
+		loopwait_spin(loop, 0.2);
 		done = 0;
 		for (i = 0; i < 10; i++)
 			done += many[i].calls == 1 && many[i].code == HMC_OK;
@@ -537,7 +490,7 @@ main(void)
 			hmc_job_run(s, &spec, NULL, job_cb, &jobs[i]);
 		for (i = 0; i < 100 && done < 10; i++) {
 			int k;
-			spin(0.05);
+			loopwait_spin(loop, 0.05);
 			for (k = 0, done = 0; k < 10; k++)
 				done += jobs[k].calls;
 		}
@@ -564,12 +517,12 @@ main(void)
 
 		memset(&j, 0, sizeof j);
 		hmc_job_run(s, &spec, NULL, job_cb, &j);
-		spin(0.1);
+		loopwait_spin(loop, 0.1);
 		ev_now_update(loop);
 		t0 = ev_time();
 		shut = 0;
 		hmc_set_shutdown(s, shut_cb, NULL);
-		i = run_until(&shut, 1, 5);
+		i = loopwait_until(loop, &shut, 1, 5);
 		ok(i, "shutdown completes although hmc1 hangs (%.2f s)", ev_time() - t0);
 		ok(ev_time() - t0 >= 0.4 && ev_time() - t0 < 2.0,
 		   "after the logoff bound (0.5 s scaled), not before");
@@ -578,7 +531,7 @@ main(void)
 		hmc_set_free(s);
 	}
 	A.hang_all = 0;
-	spin(0.1);
+	loopwait_spin(loop, 0.1);
 	log_close();
 	snprintf(err, sizeof err, "%s/test_hmc.log", logdir);
 	{

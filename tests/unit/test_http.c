@@ -18,6 +18,7 @@
 #include <ev.h>
 
 #include "../tap.h"
+#include "../loopwait.h"
 #include "httppeer.h"
 #include "http.h"
 #include "buf.h"
@@ -108,46 +109,6 @@ rec_cb(void *arg, const struct http_result *r)
 	x->at = ev_time();
 }
 
-static int *wait_counter;
-static int wait_target;
-
-static void
-deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(l, EVBREAK_ALL);
-}
-
-static void
-check_cb(struct ev_loop *l, ev_prepare *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	if (wait_counter && *wait_counter >= wait_target)
-		ev_break(l, EVBREAK_ALL);
-}
-
-/* Run the loop until *counter >= target or secs pass.  1 when reached. */
-static int
-run_until(int *counter, int target, double secs)
-{
-	ev_timer dl;
-	ev_prepare ck;
-
-	wait_counter = counter;
-	wait_target = target;
-	ev_timer_init(&dl, deadline_cb, secs, 0.);
-	ev_timer_start(loop, &dl);
-	ev_prepare_init(&ck, check_cb);
-	ev_prepare_start(loop, &ck);
-	if (*counter < target)
-		ev_run(loop, 0);
-	ev_timer_stop(loop, &dl);
-	ev_prepare_stop(loop, &ck);
-	wait_counter = NULL;
-	return *counter >= target;
-}
 
 static char url_buf[256];
 
@@ -186,12 +147,12 @@ test_stale_keepalive(struct http *h)
 	peer.early = early_reset;
 
 	get(h, "/warm", 5, &a);
-	run_until(&a.calls, 1, 5);
+	loopwait_until(loop, &a.calls, 1, 5);
 	is_int(a.status, 200, "warm-up request answered");
 	accepted = peer.accepted;
 	rq.url = url("/drop-reused");   /* url() reuses one buffer: set it last */
 	http_start(h, &rq, rec_cb, &b);
-	ok(run_until(&b.calls, 1, 5), "request on a dropped keep-alive connection completes");
+	ok(loopwait_until(loop, &b.calls, 1, 5), "request on a dropped keep-alive connection completes");
 	is_int(b.code, HTTP_OK, "no transport error reported: %s", b.err);
 	is_str(b.body, "fresh", "answered on a fresh connection");
 	is_int(peer.accepted - accepted, 1, "exactly one new connection for the retry");
@@ -211,7 +172,7 @@ test_basic(struct http *h)
 
 	ok(r != NULL, "http_start returns a handle");
 	is_int(x.calls, 0, "callback not run inside http_start");
-	ok(run_until(&x.calls, 1, 5), "PUT /echo completes");
+	ok(loopwait_until(loop, &x.calls, 1, 5), "PUT /echo completes");
 	is_int(x.code, HTTP_OK, "PUT ok");
 	is_int(x.status, 200, "status 200");
 	is_str(x.body, "PUT|payload|hello there", "method, body and header reached the peer");
@@ -222,24 +183,24 @@ test_basic(struct http *h)
 	rq.body_len = 0;
 	rq.n_headers = 0;
 	http_start(h, &rq, rec_cb, &x);
-	run_until(&x.calls, 1, 5);
+	loopwait_until(loop, &x.calls, 1, 5);
 	is_str(x.body, "POST||", "POST with no body sends an empty body");
 
 	memset(&x, 0, sizeof x);
 	rq.method = "DELETE";
 	http_start(h, &rq, rec_cb, &x);
-	run_until(&x.calls, 1, 5);
+	loopwait_until(loop, &x.calls, 1, 5);
 	is_str(x.body, "DELETE||", "DELETE");
 
 	memset(&x, 0, sizeof x);
 	get(h, "/status503", 5, &x);
-	run_until(&x.calls, 1, 5);
+	loopwait_until(loop, &x.calls, 1, 5);
 	ok(x.code == HTTP_OK && x.status == 503 && !strcmp(x.body, "busy"),
 	   "a 503 is a response, not a transport error (status %ld)", x.status);
 
 	memset(&x, 0, sizeof x);
 	get(h, "/big", 5, &x);
-	run_until(&x.calls, 1, 10);
+	loopwait_until(loop, &x.calls, 1, 10);
 	ok(x.code == HTTP_OK && x.body_len == (3u << 20), "3 MiB body arrives whole (%zu)",
 	   x.body_len);
 
@@ -247,7 +208,7 @@ test_basic(struct http *h)
 	rq.method = "PATCH";
 	http_start(h, &rq, rec_cb, &x);
 	is_int(x.calls, 0, "bad method: no synchronous callback");
-	run_until(&x.calls, 1, 5);
+	loopwait_until(loop, &x.calls, 1, 5);
 	ok(x.calls == 1 && x.code == HTTP_EOTHER && strstr(x.err, "PATCH"),
 	   "unsupported method reported: %s", x.err);
 }
@@ -262,13 +223,13 @@ test_keepalive(struct http *h)
 	/* start from no cached connection */
 	memset(&x[0], 0, sizeof x[0]);
 	get(h, "/close", 5, &x[0]);
-	run_until(&x[0].calls, 1, 5);
+	loopwait_until(loop, &x[0].calls, 1, 5);
 	before = peer.accepted;
 
 	for (i = 0; i < 10; i++) {
 		memset(&x[i], 0, sizeof x[i]);
 		get(h, "/n/ka", 5, &x[i]);
-		run_until(&x[i].calls, 1, 5);
+		loopwait_until(loop, &x[i].calls, 1, 5);
 		if (x[i].code == HTTP_OK && x[i].new_conns == 0)
 			reused++;
 	}
@@ -277,10 +238,10 @@ test_keepalive(struct http *h)
 
 	memset(&x[0], 0, sizeof x[0]);
 	get(h, "/close", 5, &x[0]);
-	run_until(&x[0].calls, 1, 5);
+	loopwait_until(loop, &x[0].calls, 1, 5);
 	memset(&x[1], 0, sizeof x[1]);
 	get(h, "/n/after", 5, &x[1]);
-	run_until(&x[1].calls, 1, 5);
+	loopwait_until(loop, &x[1].calls, 1, 5);
 	ok(x[1].code == HTTP_OK && !strcmp(x[1].body, "after") && x[1].new_conns == 1,
 	   "after Connection: close a new connection is made");
 }
@@ -294,7 +255,7 @@ test_timeout(struct http *h)
 	ev_now_update(loop);
 	t0 = ev_time();
 	get(h, "/slow", 0.3, &x);
-	ok(run_until(&x.calls, 1, 5), "slow request ends");
+	ok(loopwait_until(loop, &x.calls, 1, 5), "slow request ends");
 	is_int(x.code, HTTP_ETIMEOUT, "per-request timeout reported as HTTP_ETIMEOUT");
 	ok(x.at - t0 >= 0.25 && x.at - t0 < 2.0, "after about 0.3 s (%.3f)", x.at - t0);
 	ok(x.err[0] != 0, "with a message: %s", x.err);
@@ -311,14 +272,14 @@ test_refused(struct http *h)
 	close(fd);      /* nobody listens there now */
 	snprintf(u, sizeof u, "http://127.0.0.1:%d/", port);
 	http_start(h, &rq, rec_cb, &x);
-	ok(run_until(&x.calls, 1, 5), "refused request ends");
+	ok(loopwait_until(loop, &x.calls, 1, 5), "refused request ends");
 	is_int(x.code, HTTP_ECONNECT, "connection refused -> HTTP_ECONNECT");
 	is_int(x.status, 0, "no status");
 	diag("refused: %s", x.err);
 	/* make sure a late second callback would be noticed */
 	{
 		int dummy = 0;
-		run_until(&dummy, 1, 0.2);
+		loopwait_until(loop, &dummy, 1, 0.2);
 	}
 	is_int(x.calls, 1, "callback fired exactly once");
 }
@@ -331,14 +292,14 @@ test_cancel(struct http *h)
 	int dummy = 0;
 
 	get(h, "/n/other", 5, &y);
-	run_until(&dummy, 1, 0.1);
+	loopwait_until(loop, &dummy, 1, 0.1);
 	http_cancel(r);
 	is_int(x.calls, 0, "cancel does not call back synchronously");
-	ok(run_until(&x.calls, 1, 2), "canceled request calls back");
+	ok(loopwait_until(loop, &x.calls, 1, 2), "canceled request calls back");
 	is_int(x.code, HTTP_ECANCELED, "with HTTP_ECANCELED");
-	run_until(&y.calls, 1, 5);
+	loopwait_until(loop, &y.calls, 1, 5);
 	ok(y.code == HTTP_OK && !strcmp(y.body, "other"), "other request unaffected");
-	run_until(&dummy, 1, 0.1);
+	loopwait_until(loop, &dummy, 1, 0.1);
 	is_int(x.calls, 1, "exactly once");
 }
 
@@ -373,7 +334,7 @@ test_parallel(struct http *h)
 		http_start(h, &rq, many_cb, &m);
 	}
 	is_int((int)http_inflight(h), 1000, "1000 requests in flight");
-	i = run_until(&m.done, 1000, 20);
+	i = loopwait_until(loop, &m.done, 1000, 20);
 	ok(i, "1000 parallel requests complete (%.2f s)", ev_time() - t0);
 	is_int(m.ok, 1000, "all 1000 succeeded");
 	is_int(m.bad, 0, "none failed");
@@ -391,7 +352,7 @@ test_free_inflight(void)
 
 	get(h2, "/slow", 10, &x);
 	get(h2, "/slow", 10, &y);
-	run_until(&dummy, 1, 0.1);
+	loopwait_until(loop, &dummy, 1, 0.1);
 	http_free(h2);
 	ok(x.calls == 1 && x.code == HTTP_ESHUTDOWN && y.calls == 1 && y.code == HTTP_ESHUTDOWN,
 	   "http_free fails in-flight requests with HTTP_ESHUTDOWN, once each");
@@ -468,7 +429,7 @@ test_tls(struct http *h)
 	{
 		struct http_request rq = { .url = u, .timeout = 5, .want_pin = 1 };
 		http_start(h, &rq, rec_cb, &x);
-		run_until(&x.calls, 1, 10);
+		loopwait_until(loop, &x.calls, 1, 10);
 	}
 	ok(!strncmp(x.pin, "sha256//", 8) && strlen(x.pin) == 52, "pin fetched: %s", x.pin);
 	snprintf(cmd, sizeof cmd, "openssl x509 -in %s -pubkey -noout | openssl pkey -pubin "
@@ -488,7 +449,7 @@ test_tls(struct http *h)
 		struct http_request rq = { .url = u, .timeout = 5, .pin = fetched };
 		memset(&x, 0, sizeof x);
 		http_start(h, &rq, rec_cb, &x);
-		run_until(&x.calls, 1, 10);
+		loopwait_until(loop, &x.calls, 1, 10);
 		ok(x.code == HTTP_OK && x.status == 200, "right pin: request succeeds despite "
 		   "the self-signed cert (%s)", x.err);
 
@@ -496,7 +457,7 @@ test_tls(struct http *h)
 			.pin = "sha256//V4qveBviCscCHpyR6Riu+jVVwriOZVX4HcgpIjTuduc=" };
 		memset(&x, 0, sizeof x);
 		http_start(h, &bad, rec_cb, &x);
-		run_until(&x.calls, 1, 10);
+		loopwait_until(loop, &x.calls, 1, 10);
 		is_int(x.code, HTTP_EPIN, "wrong pin: HTTP_EPIN");
 		snprintf(line, sizeof line, "(got %s)", fetched);
 		ok(strstr(x.err, "does not match the pinned sha256//V4qv") &&
@@ -506,13 +467,13 @@ test_tls(struct http *h)
 		struct http_request ver = { .url = u, .timeout = 5, .verify = 1 };
 		memset(&x, 0, sizeof x);
 		http_start(h, &ver, rec_cb, &x);
-		run_until(&x.calls, 1, 10);
+		loopwait_until(loop, &x.calls, 1, 10);
 		is_int(x.code, HTTP_ETLS, "self-signed cert without pin or CA: HTTP_ETLS (%s)",
 		       x.err);
 		ver.ca_file = crt;
 		memset(&x, 0, sizeof x);
 		http_start(h, &ver, rec_cb, &x);
-		run_until(&x.calls, 1, 10);
+		loopwait_until(loop, &x.calls, 1, 10);
 		ok(x.code == HTTP_OK, "with its CA file as trust anchor: verified (%s)",
 		   x.err);
 	}
