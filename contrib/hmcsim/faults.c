@@ -87,18 +87,27 @@ count_arg(int argc, const char *const *argv, int idx, int *out,
 
 /* ---- HMC faults ---- */
 
-static void
-each_hmc(struct world *w, struct sim_hmc *one, int all,
-         void (*fn)(struct world *, struct sim_hmc *, long, long), long a, long b)
-{
-	size_t i;
+typedef void (*hmc_fn)(struct world *, struct sim_hmc *, long, long);
 
-	if (!all) {
-		fn(w, one, a, b);
-		return;
-	}
-	for (i = 0; i < w->n_hmcs; i++)
+/* Resolve HMC name (or "all") and, unless check_only, apply fn to it or to
+ * every HMC.  0, or -1 with err naming the unknown HMC. */
+static int
+on_hmcs(struct world *w, const char *name, int check_only, hmc_fn fn, long a, long b,
+        char *err, size_t errlen)
+{
+	struct sim_hmc *h;
+	size_t i;
+	int all;
+
+	if (hmc_arg(w, name, &h, &all, err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	if (!all)
+		fn(w, h, a, b);
+	for (i = 0; all && i < w->n_hmcs; i++)
 		fn(w, &w->hmcs[i], a, b);
+	return 0;
 }
 
 static void
@@ -112,30 +121,16 @@ static int
 hmc_down_apply(struct world *w, int argc, const char *const *argv, int check_only,
                char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all;
-
 	(void)argc;
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
-	if (!check_only)
-		each_hmc(w, h, all, do_down, 1, 0);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_down, 1, 0, err, errlen);
 }
 
 static int
 hmc_down_clear(struct world *w, int argc, const char *const *argv, int check_only,
                char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all;
-
 	(void)argc;
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
-	if (!check_only)
-		each_hmc(w, h, all, do_down, 0, 0);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_down, 0, 0, err, errlen);
 }
 
 static void
@@ -151,36 +146,23 @@ static int
 hmc_slow_apply(struct world *w, int argc, const char *const *argv, int check_only,
                char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all;
 	long ms;
 
 	(void)argc;
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
 	if (parse_int(argv[1], 0, 600000, &ms) == -1) {
 		snprintf(err, errlen, "MS must be a number of milliseconds between 0 "
 		         "and 600000, got '%s'", argv[1]);
 		return -1;
 	}
-	if (!check_only)
-		each_hmc(w, h, all, do_slow, ms, 0);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_slow, ms, 0, err, errlen);
 }
 
 static int
 hmc_slow_clear(struct world *w, int argc, const char *const *argv, int check_only,
                char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all;
-
 	(void)argc;
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
-	if (!check_only)
-		each_hmc(w, h, all, do_slow, 0, 0);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_slow, 0, 0, err, errlen);
 }
 
 static void
@@ -197,12 +179,9 @@ static int
 http_error_apply(struct world *w, int argc, const char *const *argv, int check_only,
                  char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all, count;
 	long code;
+	int count;
 
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
 	if (parse_int(argv[1], 400, 599, &code) == -1) {
 		snprintf(err, errlen, "CODE must be an HTTP error status 400-599 "
 		         "(401, 500, 503...), got '%s'", argv[1]);
@@ -210,24 +189,15 @@ http_error_apply(struct world *w, int argc, const char *const *argv, int check_o
 	}
 	if (count_arg(argc, argv, 2, &count, err, errlen) == -1)
 		return -1;
-	if (!check_only)
-		each_hmc(w, h, all, do_http_error, code, count);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_http_error, code, count, err, errlen);
 }
 
 static int
 http_error_clear(struct world *w, int argc, const char *const *argv, int check_only,
                  char *err, size_t errlen)
 {
-	struct sim_hmc *h;
-	int all;
-
 	(void)argc;
-	if (hmc_arg(w, argv[0], &h, &all, err, errlen) == -1)
-		return -1;
-	if (!check_only)
-		each_hmc(w, h, all, do_http_error, 0, 0);
-	return 0;
+	return on_hmcs(w, argv[0], check_only, do_http_error, 0, 0, err, errlen);
 }
 
 /* ---- job failures ---- */
