@@ -4,7 +4,7 @@
  * that injects it, the handler that clears it, and its help line.  Handlers
  * validate fully before changing anything, so check_only (used to validate a
  * topology's timeline at load time) shares their code.  Not for the socket
- * protocol (ctl.c).
+ * protocol (simctl.c).
  */
 #include <errno.h>
 #include <stdio.h>

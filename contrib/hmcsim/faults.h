@@ -4,7 +4,7 @@
  * One table entry per fault kind ({kind, args, apply, clear, help}); adding a
  * fault is adding an entry.  Faults change the world only through world.h.
  * The timeline runner arms one ev_timer per event (scaled by --time-scale).
- * Not for the control socket itself (ctl.c) nor for parsing Lua (topo.c).
+ * Not for the control socket itself (simctl.c) nor for parsing Lua (topo.c).
  */
 #ifndef HMCSIM_FAULTS_H
 #define HMCSIM_FAULTS_H

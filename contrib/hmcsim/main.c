@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ctl.h"
+#include "simctl.h"
 #include "faults.h"
 #include "httpd.h"
 #include "log.h"

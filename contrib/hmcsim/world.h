@@ -5,7 +5,7 @@
  * (httpd.c, feeds.c, jobs.c) reads it to answer requests and changes it only
  * through the world_* operations below, which enforce the real HMC's
  * preconditions and keep the counters (double starts above all) honest.  The
- * control side (ctl.c, topo.c, faults.c) builds it from a topology and injects
+ * control side (simctl.c, topo.c, faults.c) builds it from a topology and injects
  * faults.  Nothing here does I/O; timers belong to the callers.
  */
 #ifndef HMCSIM_WORLD_H
@@ -239,7 +239,7 @@ int world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 /* Take the next job-fail fault matching op, if any: copies the HSCL code. */
 int world_take_jobfail(struct world *w, const char *op, char *hscl, size_t len);
 
-/* Faults (world.c; ctl.c and the timeline call them). */
+/* Faults (world.c; simctl.c and the timeline call them). */
 int world_host_power_off(struct world *w, struct sim_host *h);   /* LPARs -> not available */
 int world_host_power_on(struct world *w, struct sim_host *h, int restart_stale);
 void world_hmc_set_down(struct world *w, struct sim_hmc *h, int down);

@@ -4,8 +4,9 @@
  * HMC through the asynchronous client (hmc.h), reads each HMC's inventory
  * (ManagementConsole, ManagedSystem, VirtualIOServer, LogicalPartition),
  * logs one summary line per HMC and per host, keeps probing, and logs off
- * on SIGTERM/SIGINT.  It never forks (run it under systemd, Type=simple).
- * Not yet here: the control socket, the store, monitoring and recovery.
+ * on SIGTERM/SIGINT.  It serves ksysmgr on the control socket (ctl.h, the
+ * grammar in cmd.h).  It never forks (run it under systemd, Type=simple).
+ * Not yet here: the store, monitoring and recovery.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,8 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "config.h"
+#include "ctl.h"
 #include "hmc.h"
+#include "store.h"
 #include "hmcxml.h"
 #include "log.h"
 #include "loop.h"
@@ -65,6 +69,8 @@ struct ksysd {
 	struct config cfg;
 	struct hmc_set *hmcs;
 	struct inv *inv;                /* one per configured HMC */
+	struct ctl *ctl;                /* control socket, NULL once stopped */
+	struct store *store;            /* STATEDIR/ksys.db */
 	int stopping;
 	int stopped;                    /* hmc_set_shutdown's done fired */
 	ev_timer watchdog;              /* bounds the shutdown */
@@ -81,7 +87,7 @@ usage(FILE *f)
 	    "\n"
 	    "  -f            stay attached, log to stderr (else STATEDIR/ksysd.log)\n"
 	    "  -d STATEDIR   state directory (default %s)\n"
-	    "  -s SOCKET     control socket (default %s; not served yet)\n"
+	    "  -s SOCKET     control socket (default %s)\n"
 	    "  -c CONFIG     configuration file (default %s)\n"
 	    "  --time-scale N  divide every interval by N (tests, demo)\n"
 	    "  -t            check the configuration and exit 0 or 1\n"
@@ -326,6 +332,71 @@ on_hmc_state(void *arg, const char *hmc, int up, const char *err)
 	}
 }
 
+/* ---- control socket: live state for cmd.c ---- */
+static size_t
+src_hmc_count(void *arg)
+{
+	struct ksysd *d = arg;
+	return hmc_set_count(d->hmcs);
+}
+
+static int
+src_hmc_row(void *arg, size_t i, struct cmd_hmc_row *out)
+{
+	struct ksysd *d = arg;
+	const struct config_hmc *h;
+	struct hmc_status st;
+
+	if (hmc_set_status(d->hmcs, i, &st) == -1)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", st.name);
+	h = config_hmc_find(&d->cfg, st.name);
+	if (h) {
+		snprintf(out->ip, sizeof(out->ip), "%s", h->address);
+		out->port = h->port;
+		snprintf(out->login, sizeof(out->login), "%s", h->user);
+	}
+	out->up = st.up;
+	out->logged_on = st.logged_on;
+	snprintf(out->last_error, sizeof(out->last_error), "%s", st.last_error);
+	return 0;
+}
+
+/* Sends each line of b as an O (or E) line of req. */
+static void
+ctl_lines(struct ctl_req *req, const struct buf *b, int to_err)
+{
+	const char *p = buf_str(b), *nl;
+	int n;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		n = nl ? (int)(nl - p) : (int)strlen(p);
+		if (to_err)
+			ctl_err(req, "%.*s", n, p);
+		else
+			ctl_out(req, "%.*s", n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+static void
+on_ctl_request(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct ksysd *d = arg;
+	struct cmd_source src = { src_hmc_count, src_hmc_row, d };
+	struct buf out = { 0 }, err = { 0 };
+	int rc;
+
+	rc = cmd_run(&src, argc, argv, &out, &err);
+	ctl_lines(req, &out, 0);
+	ctl_lines(req, &err, 1);
+	buf_free(&out);
+	buf_free(&err);
+	ctl_end(req, rc);
+}
+
 static void
 shutdown_done(void *arg)
 {
@@ -363,6 +434,8 @@ on_stop(struct ev_loop *loop, int signum, void *arg)
 	}
 	d->stopping = 1;
 	log_msg(LOGL_INFO, "main", "event=stopping signal=%d", signum);
+	ctl_free(d->ctl);               /* stop serving, remove the socket */
+	d->ctl = NULL;
 	for (i = 0; i < d->cfg.n_hmcs; i++)
 		ev_timer_stop(loop, &d->inv[i].retry);
 	ev_timer_init(&d->watchdog, watchdog_cb, tscale_secs(SHUTDOWN_BOUND) + 2.0, 0.);
@@ -440,8 +513,15 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 			        "msg=\"tls_verify=false: the HMC's identity is not "
 			        "checked; pin its key instead\"", iv->cfg->name);
 	}
+	d->ctl = ctl_new(d->loop, sockpath, on_ctl_request, d, err, sizeof(err));
+	if (!d->ctl) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed socket=%s error=\"%s\"",
+		        sockpath, err);
+		fprintf(stderr, "ksysd: control socket: %s\n", err);
+		return KSYSD_EXIT_FAIL;
+	}
 	log_msg(LOGL_INFO, "main", "event=start version=%s config=%s statedir=%s "
-	        "hmcs=%zu time_scale=%g socket=%s socket_served=no",
+	        "hmcs=%zu time_scale=%g socket=%s socket_served=yes",
 	        KSYS_VERSION, d->cfg.path[0] ? d->cfg.path : "(none)", statedir,
 	        d->cfg.n_hmcs, tscale_get(), sockpath);
 	if (d->cfg.n_hmcs == 0)
@@ -537,7 +617,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: log_level: %s\n", d.cfg.path, err);
 		goto out;
 	}
-	if (!fg && ensure_dir(statedir, err, sizeof(err)) == -1) {
+	if (ensure_dir(statedir, err, sizeof(err)) == -1) {
 		fprintf(stderr, "ksysd: %s\n", err);
 		goto out;
 	}
@@ -545,8 +625,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "ksysd: %s\n", err);
 		goto out;
 	}
+	/* The store is opened (created, migrated) before anything is served;
+	 * a database from a newer ksysd stops the start with the store's
+	 * message, so nothing older ever writes to it. */
+	d.store = store_open(statedir, err, sizeof(err));
+	if (!d.store) {
+		fprintf(stderr, "ksysd: %s\n", err);
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		goto out;
+	}
+	log_msg(LOGL_INFO, "store", "event=store_open path=%s schema=%d",
+	        store_path(d.store), store_schema_version(d.store));
 	rc = run(&d, statedir, sockpath);
 out:
+	ctl_free(d.ctl);
+	if (d.store)
+		store_close(d.store);
 	/* after a forced stop the client may still own callbacks: leave it */
 	if (d.hmcs && (d.stopped || !d.stopping))
 		hmc_set_free(d.hmcs);

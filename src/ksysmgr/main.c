@@ -1,14 +1,13 @@
 /* ksysmgr — the administrator's command line, a thin client of ksysd.
  *
- * At this stage it parses the global options, checks the shape of the
- * command (ACTION CLASS [NAME[,NAME...]] [attr=value ...]) and connects to
- * ksysd's control socket.  ksysd does not serve that socket yet, so every
- * well-formed command ends with "cannot reach ksysd" (exit 3).  Not for the
- * action/class catalogue or its aliases: they arrive with the control
- * protocol.
+ * It picks the control socket (-s, $KSYS_SOCKET, the default), forwards its
+ * other arguments unchanged in the KSYS1 framing (src/ksysd/ctl.h), copies
+ * the reply's O/P lines to stdout and E lines to stderr, and exits with the
+ * status ksysd sends.  Not for the grammar: ksysd parses it (cmd.c), so the
+ * aliases, help and checks live in one place.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #define KSYSMGR_DEFAULT_SOCKET "/run/ksys/ksysd.sock"
+#define MAX_ARGS               256
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -25,227 +25,191 @@ enum exit_code {
 	EXIT_UNREACHABLE = 3,
 };
 
-struct cmd {
-	const char *socket;
-	int verbose, timestamps, json;
-	const char *action, *klass;
-	const char *names;              /* NULL or "a,b,c" */
-	char *const *attrs;             /* attr=value words */
-	int n_attrs;
-};
-
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ksysmgr [-s SOCKET] [-v] [-t] [-o text|json] ACTION CLASS "
 	    "[NAME[,NAME...]] [attr=value ...]\n"
-	    "       ksysmgr -h | -?\n"
+	    "       ksysmgr [ACTION [CLASS]] -h | -?\n"
 	    "\n"
 	    "  -s SOCKET  ksysd control socket (default $KSYS_SOCKET, else %s)\n"
 	    "  -v         verbose output (more attributes)\n"
 	    "  -t         timestamps on progress lines\n"
 	    "  -o FORMAT  text (default) or json\n"
 	    "\n"
-	    "examples: ksysmgr query hmc\n"
-	    "          ksysmgr add hmc hmc1 login=hscroot password=... ip=10.0.0.5\n"
-	    "          ksysmgr modify vm vm1,vm2 priority=high\n"
-	    "\n"
+	    "The actions, classes and aliases are listed by 'ksysmgr -h' while\n"
+	    "ksysd runs.\n"
 	    "Exit status: 0 success, 1 request refused, 2 usage error, "
 	    "3 ksysd unreachable.\n", KSYSMGR_DEFAULT_SOCKET);
 }
 
 static int
-usage_error(const char *fmt, const char *arg)
+write_all(int fd, const char *p, size_t n)
 {
-	fprintf(stderr, "ksysmgr: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: ksysmgr [-s SOCKET] [-v] [-t] [-o text|json] "
-	        "ACTION CLASS [NAME[,NAME...]] [attr=value ...]\n"
-	        "Run 'ksysmgr -h' for help.\n");
-	return EXIT_USAGE;
-}
-
-static int
-is_word(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
-/* NAME[,NAME...]: no empty element, no '=' and no blanks. */
-static int
-is_name_list(const char *s)
-{
-	const char *p;
-	int len = 0;
-
-	for (p = s;; p++) {
-		if (*p == ',' || *p == '\0') {
-			if (len == 0)
-				return 0;
-			if (*p == '\0')
-				return 1;
-			len = 0;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
 			continue;
-		}
-		if (*p == '=' || *p == ' ' || *p == '\t' || *p == '\n')
-			return 0;
-		len++;
+		if (w == -1)
+			return -1;
+		p += w;
+		n -= (size_t)w;
 	}
+	return 0;
 }
 
-/* Checks ACTION CLASS [NAMES] [attr=value ...]; fills c.  Returns EXIT_OK,
- * EXIT_USAGE after printing what is wrong, or -1 when -h/-? asked for help
- * (printed). */
+/* Sends the request; -1 on a write error. */
 static int
-parse_command(int argc, char *const *argv, struct cmd *c)
+send_request(int fd, int argc, char **argv)
 {
+	char head[32];
 	int i;
 
-	for (i = 0; i < argc; i++)
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "-?") == 0) {
-			usage(stdout);
+	snprintf(head, sizeof(head), "KSYS1 %d\n", argc);
+	if (write_all(fd, head, strlen(head)) == -1)
+		return -1;
+	for (i = 0; i < argc; i++) {
+		snprintf(head, sizeof(head), "%zu:", strlen(argv[i]));
+		if (write_all(fd, head, strlen(head)) == -1 ||
+		    write_all(fd, argv[i], strlen(argv[i])) == -1 ||
+		    write_all(fd, "\n", 1) == -1)
 			return -1;
-		}
-	if (argc < 1) {
-		fprintf(stderr, "ksysmgr: missing ACTION and CLASS\n");
-		usage(stderr);
-		return EXIT_USAGE;
 	}
-	c->action = argv[0];
-	if (!is_word(c->action))
-		return usage_error("ACTION must be a word such as add, query or "
-		                   "modify, got '%s'", c->action);
-	if (argc < 2)
-		return usage_error("missing CLASS after '%s' (e.g. hmc, host, vm, "
-		                   "host_group)", c->action);
-	c->klass = argv[1];
-	if (!is_word(c->klass))
-		return usage_error("CLASS must be a word such as hmc, host or vm, "
-		                   "got '%s'", c->klass);
-	i = 2;
-	if (i < argc && !strchr(argv[i], '=')) {
-		if (!is_name_list(argv[i]))
-			return usage_error("NAME must be a name or a comma-separated "
-			                   "list of names, got '%s'", argv[i]);
-		c->names = argv[i++];
-	}
-	c->attrs = argv + i;
-	for (; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		if (!eq)
-			return usage_error("expected attr=value, got '%s' (only one "
-			                   "NAME list may follow CLASS)", argv[i]);
-		if (eq == argv[i])
-			return usage_error("attribute name missing in '%s'", argv[i]);
-		c->n_attrs++;
-	}
-	return EXIT_OK;
+	return 0;
 }
 
-/* Connects to the control socket.  ksysd does not serve it yet, so even a
- * successful connect ends here (no protocol to speak). */
+/* Copies the reply; returns the S status or EXIT_UNREACHABLE on EOF first. */
 static int
-reach_daemon(const struct cmd *c)
+read_reply(int fd, const char *sock)
 {
-	struct sockaddr_un sa;
-	int fd, rc = EXIT_UNREACHABLE;
+	char buf[8192], *line = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int status = -1;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	if (strlen(c->socket) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "ksysmgr: socket path too long (at most %zu bytes): "
-		        "%s\n", sizeof(sa.sun_path) - 1, c->socket);
-		return EXIT_USAGE;
+	while (status == -1) {
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "ksysmgr: ksysd closed the connection at %s "
+			        "before the end of its reply%s%s\n", sock,
+			        n == -1 ? ": " : "", n == -1 ? strerror(errno) : "");
+			free(line);
+			return EXIT_UNREACHABLE;
+		}
+		for (ssize_t i = 0; i < n && status == -1; i++) {
+			if (len + 1 >= cap) {
+				char *nl = realloc(line, cap ? cap * 2 : 256);
+				if (!nl) {
+					fprintf(stderr, "ksysmgr: out of memory\n");
+					free(line);
+					return EXIT_UNREACHABLE;
+				}
+				line = nl;
+				cap = cap ? cap * 2 : 256;
+			}
+			if (buf[i] != '\n') {
+				line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			if (len >= 2 && line[1] == ' ' && (line[0] == 'O' || line[0] == 'P')) {
+				fputs(line + 2, stdout);
+				fputc('\n', stdout);
+				if (line[0] == 'P')
+					fflush(stdout);
+			} else if (len >= 2 && line[1] == ' ' && line[0] == 'E') {
+				fflush(stdout);
+				fprintf(stderr, "%s\n", line + 2);
+			} else if (len >= 3 && line[0] == 'S' && line[1] == ' ') {
+				status = atoi(line + 2);
+			}
+			len = 0;
+		}
 	}
-	memcpy(sa.sun_path, c->socket, strlen(c->socket));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		fprintf(stderr, "ksysmgr: socket: %s\n", strerror(errno));
-		return EXIT_UNREACHABLE;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		fprintf(stderr, "ksysmgr: cannot reach ksysd at %s: %s\n",
-		        c->socket, strerror(errno));
-		goto out;
-	}
-	fprintf(stderr, "ksysmgr: connected to %s, but this ksysmgr does not "
-	        "speak the control protocol yet; '%s %s' was not sent\n",
-	        c->socket, c->action, c->klass);
-out:
-	close(fd);
-	return rc;
+	free(line);
+	fflush(stdout);
+	return status;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cmd c;
-	const char *env;
-	int ch, rc;
+	struct sockaddr_un sa;
+	const char *env, *sock;
+	char **fwd;
+	int i, nfwd = 0, fd, rc, only_help = 1;
 
-	memset(&c, 0, sizeof(c));
+	signal(SIGPIPE, SIG_IGN);
 	env = getenv("KSYS_SOCKET");
-	c.socket = env && *env ? env : KSYSMGR_DEFAULT_SOCKET;
-	opterr = 0;
-	/* '+': options stop at ACTION, so attr values may start with '-' */
-	while ((ch = getopt_long(argc, argv, "+s:vto:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if (!*optarg)
-				return usage_error("%s-s needs a socket path", "");
-			c.socket = optarg;
-			break;
-		case 'v':
-			c.verbose = 1;
-			break;
-		case 't':
-			c.timestamps = 1;
-			break;
-		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				c.json = 1;
-			else if (strcmp(optarg, "text") == 0)
-				c.json = 0;
-			else
-				return usage_error("-o takes text or json, got '%s'", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case '?':
-			if (optopt == '?') {
-				usage(stdout);
-				return EXIT_OK;
-			}
-			if (optopt == 's' || optopt == 'o') {
-				char o[3] = { '-', (char)optopt, '\0' };
-				return usage_error("option %s needs an argument", o);
-			}
-			if (optopt) {
-				char o[3] = { '-', (char)optopt, '\0' };
-				return usage_error("unknown option '%s'", o);
-			}
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	sock = env && *env ? env : KSYSMGR_DEFAULT_SOCKET;
+	if (argc < 2) {
+		fprintf(stderr, "ksysmgr: missing ACTION and CLASS\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	rc = parse_command(argc - optind, argv + optind, &c);
-	if (rc == -1)
-		return EXIT_OK;
-	if (rc != EXIT_OK)
-		return rc;
-	return reach_daemon(&c);
+	if (argc - 1 > MAX_ARGS) {
+		fprintf(stderr, "ksysmgr: too many arguments (at most %d)\n", MAX_ARGS);
+		return EXIT_USAGE;
+	}
+	fwd = calloc((size_t)argc, sizeof(*fwd));
+	if (!fwd)
+		return EXIT_UNREACHABLE;
+	/* -s is ours, among the leading options; everything else is forwarded */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-s") == 0 || strncmp(argv[i], "-s", 2) == 0) {
+			const char *v = argv[i][2] ? argv[i] + 2 : (i + 1 < argc ? argv[++i] : "");
+			if (!*v) {
+				fprintf(stderr, "ksysmgr: option -s needs a socket path\n");
+				free(fwd);
+				return EXIT_USAGE;
+			}
+			sock = v;
+			continue;
+		}
+		if (argv[i][0] != '-' || strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") && strcmp(argv[i], "-?") && strcmp(argv[i], "--help"))
+			only_help = 0;
+		fwd[nfwd++] = argv[i];
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			fwd[nfwd++] = argv[++i];
+	}
+	if (i < argc)
+		only_help = 0;
+	for (; i < argc; i++)
+		fwd[nfwd++] = argv[i];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(sock) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "ksysmgr: socket path too long (at most %zu bytes): %s\n",
+		        sizeof(sa.sun_path) - 1, sock);
+		free(fwd);
+		return EXIT_USAGE;
+	}
+	memcpy(sa.sun_path, sock, strlen(sock));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		if (only_help && nfwd > 0) {    /* plain -h works without ksysd */
+			usage(stdout);
+			rc = EXIT_OK;
+		} else {
+			fprintf(stderr, "ksysmgr: cannot reach ksysd at %s: %s\n", sock,
+			        strerror(errno));
+			rc = EXIT_UNREACHABLE;
+		}
+		goto out;
+	}
+	/* a refused peer may be answered before the request is written: read
+	 * the reply even when writing failed */
+	(void)send_request(fd, nfwd, fwd);
+	rc = read_reply(fd, sock);
+out:
+	if (fd != -1)
+		close(fd);
+	free(fwd);
+	return rc;
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
-#include "ctl.h"
+#include "simctl.h"
 #include "log.h"
 #include "topo.h"
 #include "world.h"

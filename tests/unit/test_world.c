@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "simctl.h"
 #include "faults.h"
 #include "log.h"
 #include "../tap.h"

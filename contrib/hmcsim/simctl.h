@@ -1,4 +1,4 @@
-/* ctl — hmcsim's control socket: the UNIX-socket server that runs in the
+/* simctl — hmcsim's control socket: the UNIX-socket server that runs in the
  * loop, the command interpreter behind it, and the `hmcsim ctl SOCKET CMD...`
  * client.
  *
@@ -7,8 +7,8 @@
  * Lines are at most 4096 bytes.  Not for the fault grammar (faults.c) or
  * the topology (topo.c).
  */
-#ifndef HMCSIM_CTL_H
-#define HMCSIM_CTL_H
+#ifndef HMCSIM_SIMCTL_H
+#define HMCSIM_SIMCTL_H
 
 #include <stddef.h>
 #include "buf.h"

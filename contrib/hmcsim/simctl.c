@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "simctl.h"
 #include "faults.h"
 #include "feeds.h"
 #include "log.h"
