@@ -10,41 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BIN=${KSYS_BIN:-$(pwd)/bin}
 SCALE=10
 
-n=0 failed=0
-ok() {   # ok COND_STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
-# expect_rc WANT DESC CMD...: run CMD, stdout+stderr to $T/out, check status.
-expect_rc() {
-	want=$1 desc=$2
-	shift 2
-	"$@" >"$T/out" 2>&1
-	rc=$?
-	[ "$rc" -eq "$want" ]
-	ok $? "$desc (exit $want)"
-	[ "$rc" -eq "$want" ] || { diag "got exit $rc from: $*"; sed -n '1,15p' "$T/out" | sed 's/^/#   /'; }
-}
-# like PATTERN DESC: the last output matches PATTERN (grep -E).
-like() {
-	grep -Eq -- "$1" "$T/out"
-	ok $? "$2"
-	grep -Eq -- "$1" "$T/out" || { diag "no match for /$1/ in:"; sed -n '1,15p' "$T/out" | sed 's/^/#   /'; }
-}
-wait_for() {   # wait_for FILE PATTERN SECONDS
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
+. tests/taplib.sh
 
 for p in ksysd ksys-hmc ksysmgr hmcsim; do
 	if [ ! -x "$BIN/$p" ]; then

@@ -1,0 +1,65 @@
+# taplib.sh — TAP helpers shared by the shell tests (sourced, POSIX sh).
+#
+# ok STATUS DESC, skip REASON, diag TEXT..., is GOT EXPECTED DESC,
+# expect_rc WANT DESC CMD... (stdout then stderr of CMD land in $T/out),
+# like PATTERN DESC [FILE] (grep -E on $T/FILE, default out),
+# wait_for FILE PATTERN SECONDS (bounded poll), done_testing (plan + status).
+# The caller sets T to its temporary directory before using expect_rc/like.
+
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got:      '$1'"
+		echo "#   expected: '$2'"
+	fi
+}
+
+expect_rc() {
+	want=$1 desc=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	cat "$T/err" >>"$T/out"
+	[ "$rc" -eq "$want" ]
+	ok $? "$desc (exit $want)"
+	[ "$rc" -eq "$want" ] || { diag "got exit $rc from: $*"; sed -n '1,15p' "$T/out" | sed 's/^/#   /'; }
+}
+
+like() {
+	grep -Eq -- "$1" "$T/${3:-out}"
+	ok $? "$2"
+	grep -Eq -- "$1" "$T/${3:-out}" || { diag "no match for /$1/ in:"; sed -n '1,15p' "$T/${3:-out}" | sed 's/^/#   /'; }
+}
+
+wait_for() {
+	_i=0
+	while [ $_i -lt $(($3 * 10)) ]; do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+}
