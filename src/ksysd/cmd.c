@@ -2,8 +2,9 @@
  *
  * Tables of actions, classes and (action, class) pairs with their attribute
  * specs drive parsing, checking and help.  A pair with a serve function is
- * answered from live state; the others are recognised and checked, then
- * refused with the list of what this ksysd serves.
+ * answered from live state or the store (the configuration classes, in
+ * cmd_cfg.c); the others are recognised and checked, then refused with the
+ * list of what this ksysd serves.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,10 +15,10 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "cmd_priv.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define KV_WIDTH     21                 /* the Redbook's label column */
-#define MAX_ATTRS    32
+#define KV_WIDTH     CMD_KV_WIDTH
 
 struct word {
 	const char *name;
@@ -54,31 +55,11 @@ static const struct word classes[] = {
 	{ "event",           "ev*", "the event log" },
 };
 
-enum attr_type {
-	AT_STRING = 0,
-	AT_INT,
-	AT_ENUM,                        /* values: "a|b|c", case-insensitive */
-	AT_HHMM,
-	AT_YESNO,
-	AT_LIST,                        /* a,b,c */
-};
-
-struct attr_spec {
-	const char *name;
-	enum attr_type type;
-	long min, max;
-	const char *values;
-};
-
 enum names_rule {
 	NAMES_NONE = 0,
 	NAMES_OPTIONAL,
 	NAMES_REQUIRED,
 };
-
-struct request;
-typedef int (*serve_fn)(const struct cmd_source *src, const struct request *r,
-                        struct buf *out, struct buf *err);
 
 struct pair {
 	const char *action, *klass;
@@ -87,21 +68,11 @@ struct pair {
 	serve_fn serve;                 /* NULL: recognised, not served yet */
 };
 
-struct request {
-	int verbose, timestamps, json;
-	const struct pair *pair;
-	char *names;                    /* owned copy of NAME[,NAME...] or NULL */
-	char *name_v[256];              /* points into names */
-	size_t n_names;
-	struct { const struct attr_spec *spec; const char *value; char norm[32]; } attrs[MAX_ATTRS];
-	size_t n_attrs;
-};
-
 /* ---- attribute specs --------------------------------------------------- */
 #define ATTR_END { NULL, AT_STRING, 0, 0, NULL }
 #define HA_MONITOR { "ha_monitor", AT_ENUM, 0, 0, "enable|disable" }
 #define VM_SPEED { "vm_failure_detection_speed", AT_ENUM, 0, 0, "fast|normal|slow" }
-#define HOST_FDT { "host_failure_detection_time", AT_INT, 90, 600, NULL }
+#define HOST_FDT { "host_failure_detection_time", AT_INT, 90, 600, "seconds" }
 #define PRIORITY { "priority", AT_ENUM, 0, 0, "low|medium|high" }
 #define POLICY { "policy", AT_ENUM, 0, 0, "add|delete" }
 #define VM_LIST { "vm", AT_LIST, 0, 0, NULL }
@@ -118,6 +89,8 @@ static const struct attr_spec a_add_hg[] = {
 	{ "hosts", AT_LIST, 0, 0, NULL }, { "repo_disk", AT_STRING, 0, 0, NULL },
 	{ "ha_disk", AT_STRING, 0, 0, NULL }, ATTR_END };
 static const struct attr_spec a_mod_hg[] = {
+	{ "hosts", AT_LIST, 0, 0, NULL }, POLICY, { "repo_disk", AT_STRING, 0, 0, NULL },
+	{ "ha_disk", AT_STRING, 0, 0, NULL },
 	{ "restart_policy", AT_ENUM, 0, 0, "auto|advisory_mode" },
 	{ "memory_capacity", AT_STRING, 0, 0, NULL },
 	{ "cpu_capacity", AT_STRING, 0, 0, NULL }, PRIORITY, HOST_FDT, HA_MONITOR,
@@ -138,12 +111,14 @@ static const struct attr_spec a_manage_vm[] = {
 static const struct attr_spec a_mod_system[] = {
 	HA_MONITOR, HOST_FDT, VM_SPEED, { "auto_discovery_time", AT_HHMM, 0, 0, NULL },
 	{ "notification_level", AT_ENUM, 0, 0, "low|medium|high|disable" },
-	{ "dup_event_processing", AT_YESNO, 0, 0, NULL }, ATTR_END };
+	{ "dup_event_processing", AT_YESNO, 0, 0, NULL },
+	{ "restart_policy", AT_ENUM, 0, 0, "auto|advisory_mode" }, ATTR_END };
 static const struct attr_spec a_group[] = { VM_LIST, ATTR_END };
 static const struct attr_spec a_mod_group[] = { POLICY, VM_LIST, ATTR_END };
 static const struct attr_spec a_add_notify[] = {
 	{ "user", AT_STRING, 0, 0, NULL }, { "contact", AT_STRING, 0, 0, NULL }, ATTR_END };
-static const struct attr_spec a_del_notify[] = { { "user", AT_STRING, 0, 0, NULL }, ATTR_END };
+static const struct attr_spec a_del_notify[] = {
+	{ "user", AT_STRING, 0, 0, NULL }, { "contact", AT_STRING, 0, 0, NULL }, ATTR_END };
 static const struct attr_spec a_lpm[] = {
 	{ "to", AT_STRING, 0, 0, NULL }, { "action", AT_ENUM, 0, 0, "validate|migrate" },
 	ATTR_END };
@@ -152,11 +127,11 @@ static int serve_query_hmc(const struct cmd_source *src, const struct request *r
                            struct buf *out, struct buf *err);
 
 static const struct pair pairs[] = {
-	{ "add", "ksyscluster", NAMES_OPTIONAL, a_add_cluster, NULL },
+	{ "add", "ksyscluster", NAMES_REQUIRED, a_add_cluster, cmd_cfg_add_cluster },
 	{ "verify", "ksyscluster", NAMES_OPTIONAL, NULL, NULL },
 	{ "sync", "ksyscluster", NAMES_OPTIONAL, NULL, NULL },
-	{ "query", "ksyscluster", NAMES_NONE, NULL, NULL },
-	{ "delete", "ksyscluster", NAMES_REQUIRED, NULL, NULL },
+	{ "query", "ksyscluster", NAMES_NONE, NULL, cmd_cfg_query_cluster },
+	{ "delete", "ksyscluster", NAMES_REQUIRED, NULL, cmd_cfg_delete_cluster },
 	{ "add", "hmc", NAMES_REQUIRED, a_hmc, NULL },
 	{ "modify", "hmc", NAMES_REQUIRED, a_hmc, NULL },
 	{ "query", "hmc", NAMES_OPTIONAL, NULL, serve_query_hmc },
@@ -165,10 +140,10 @@ static const struct pair pairs[] = {
 	{ "modify", "host", NAMES_REQUIRED, a_mod_host, NULL },
 	{ "query", "host", NAMES_OPTIONAL, NULL, NULL },
 	{ "delete", "host", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "host_group", NAMES_REQUIRED, a_add_hg, NULL },
-	{ "modify", "host_group", NAMES_REQUIRED, a_mod_hg, NULL },
-	{ "query", "host_group", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "host_group", NAMES_REQUIRED, NULL, NULL },
+	{ "add", "host_group", NAMES_REQUIRED, a_add_hg, cmd_cfg_add_hg },
+	{ "modify", "host_group", NAMES_REQUIRED, a_mod_hg, cmd_cfg_modify_hg },
+	{ "query", "host_group", NAMES_OPTIONAL, NULL, cmd_cfg_query_hg },
+	{ "delete", "host_group", NAMES_REQUIRED, NULL, cmd_cfg_delete_hg },
 	{ "discover", "host_group", NAMES_REQUIRED, a_discover, NULL },
 	{ "verify", "host_group", NAMES_REQUIRED, NULL, NULL },
 	{ "query", "vios", NAMES_OPTIONAL, NULL, NULL },
@@ -181,23 +156,23 @@ static const struct pair pairs[] = {
 	{ "unmanage", "vm", NAMES_OPTIONAL, a_manage_vm, NULL },
 	{ "lpm", "vm", NAMES_REQUIRED, a_lpm, NULL },
 	{ "lpm", "host", NAMES_REQUIRED, a_lpm, NULL },
-	{ "query", "system", NAMES_NONE, NULL, NULL },
-	{ "modify", "system", NAMES_NONE, a_mod_system, NULL },
-	{ "add", "collocation", NAMES_REQUIRED, a_group, NULL },
-	{ "modify", "collocation", NAMES_REQUIRED, a_mod_group, NULL },
-	{ "query", "collocation", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "collocation", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "anticollocation", NAMES_REQUIRED, a_group, NULL },
-	{ "modify", "anticollocation", NAMES_REQUIRED, a_mod_group, NULL },
-	{ "query", "anticollocation", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "anticollocation", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "workgroup", NAMES_REQUIRED, a_group, NULL },
-	{ "modify", "workgroup", NAMES_REQUIRED, a_mod_group, NULL },
-	{ "query", "workgroup", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "workgroup", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "notify", NAMES_NONE, a_add_notify, NULL },
-	{ "query", "notify", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "notify", NAMES_NONE, a_del_notify, NULL },
+	{ "query", "system", NAMES_NONE, NULL, cmd_cfg_query_system },
+	{ "modify", "system", NAMES_NONE, a_mod_system, cmd_cfg_modify_system },
+	{ "add", "collocation", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
+	{ "modify", "collocation", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
+	{ "query", "collocation", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
+	{ "delete", "collocation", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
+	{ "add", "anticollocation", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
+	{ "modify", "anticollocation", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
+	{ "query", "anticollocation", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
+	{ "delete", "anticollocation", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
+	{ "add", "workgroup", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
+	{ "modify", "workgroup", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
+	{ "query", "workgroup", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
+	{ "delete", "workgroup", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
+	{ "add", "notify", NAMES_NONE, a_add_notify, cmd_cfg_add_notify },
+	{ "query", "notify", NAMES_OPTIONAL, NULL, cmd_cfg_query_notify },
+	{ "delete", "notify", NAMES_NONE, a_del_notify, cmd_cfg_delete_notify },
 	{ "query", "event", NAMES_NONE, NULL, NULL },
 };
 
@@ -454,6 +429,9 @@ check_value(const struct attr_spec *a, const char *v, char *norm, size_t nlen,
 	case AT_INT:
 		errno = 0;
 		l = strtol(v, &e, 10);
+		if ((errno || *e || l < a->min || l > a->max) && a->values)
+			return usage_err(err, "%s must be %ld-%ld %s, got %s", a->name,
+			                 a->min, a->max, a->values, v);
 		if (errno || *e || l < a->min || l > a->max)
 			return usage_err(err, "%s=%s: expected an integer from %ld to %ld",
 			                 a->name, v, a->min, a->max);
@@ -568,6 +546,8 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 	}
 	if (cls) {
 		r->pair = pair_find(act->name, cls->name);
+		r->action = act->name;
+		r->klass = cls->name;
 		if (!r->pair) {
 			struct buf b = { 0 };
 			size_t k, n = 0;
@@ -632,7 +612,7 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 		for (k = 0; k < r->n_attrs; k++)
 			if (r->attrs[k].spec == a)
 				return usage_err(err, "attribute '%s' given twice", a->name);
-		if (r->n_attrs == MAX_ATTRS)
+		if (r->n_attrs == CMD_MAX_ATTRS)
 			return usage_err(err, "too many attributes");
 		r->attrs[r->n_attrs].spec = a;
 		r->attrs[r->n_attrs].value = eq + 1;
@@ -761,6 +741,26 @@ cmd_put_json_str(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+static void
+put_json_list(struct buf *b, const char *v)
+{
+	const char *nl;
+	char item[512];
+
+	buf_putc(b, '[');
+	while (*v) {
+		nl = strchr(v, '\n');
+		snprintf(item, sizeof(item), "%.*s", (int)(nl ? nl - v : (long)strlen(v)), v);
+		cmd_put_json_str(b, item);
+		if (!nl)
+			break;
+		v = nl + 1;
+		if (*v)
+			buf_putc(b, ',');
+	}
+	buf_putc(b, ']');
+}
+
 void
 cmd_put_records(struct buf *b, int json, const struct cmd_field *fields,
                 size_t nfields, size_t nrecs, int width)
@@ -786,7 +786,9 @@ cmd_put_records(struct buf *b, int json, const struct cmd_field *fields,
 					buf_putc(b, ',');
 				cmd_put_json_str(b, key);
 				buf_putc(b, ':');
-				if (x->num && *x->value)
+				if (x->num == 2)
+					put_json_list(b, x->value);
+				else if (x->num && *x->value)
 					buf_puts(b, x->value);
 				else
 					cmd_put_json_str(b, x->value);

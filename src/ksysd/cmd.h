@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include "buf.h"
 
+struct store;
+
 enum cmd_status {
 	CMD_OK = 0,
 	CMD_REFUSED = 1,        /* well-formed request that cannot be done */
@@ -36,6 +38,8 @@ struct cmd_source {
 	/* i in [0, count): fill out, return 0 (or -1 to skip it). */
 	int (*hmc_row)(void *arg, size_t i, struct cmd_hmc_row *out);
 	void *arg;
+	struct store *store;    /* configuration store (store.h); NULL refuses
+	                           the commands that need it */
 };
 
 /* Runs one request.  out gets what goes to stdout, err what goes to
@@ -65,7 +69,8 @@ void cmd_put_table(struct buf *b, size_t ncols, const char *const *headers,
 void cmd_put_json_str(struct buf *b, const char *s);
 
 /* A field of a record: text output shows label, JSON the lower-cased label;
- * num=1 prints the value bare in JSON (it must be a number). */
+ * num=1 prints the value bare in JSON (it must be a number); num=2 prints
+ * a '\n'-separated value as a JSON array of strings. */
 struct cmd_field {
 	const char *label;
 	const char *value;

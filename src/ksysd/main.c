@@ -385,7 +385,7 @@ static void
 on_ctl_request(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct ksysd *d = arg;
-	struct cmd_source src = { src_hmc_count, src_hmc_row, d };
+	struct cmd_source src = { src_hmc_count, src_hmc_row, d, d->store };
 	struct buf out = { 0 }, err = { 0 };
 	int rc;
 

@@ -118,9 +118,14 @@ like "unknown attribute 'colour' for add hmc; attributes: login, password, ip, p
 	"the message lists the attributes"
 expect_rc 2 "-o xml is a usage error" "$BIN/ksysmgr" -s "$S" -o xml query hmc
 expect_rc 1 "a pair this ksysd does not serve yet is refused" \
-	"$BIN/ksysmgr" -s "$S" cr cl ITSO_HA type=ha
-like "add ksyscluster: this ksysd does not serve it yet; available: query hmc" \
+	"$BIN/ksysmgr" -s "$S" disc hg HG1 verify=yes
+like "discover host_group: this ksysd does not serve it yet; available: add ksyscluster, " \
 	"the refusal says what is available"
+expect_rc 0 "modify system is served from the store" \
+	"$BIN/ksysmgr" -s "$S" mod sys ha_monitor=ENABLE
+like "^KSYS ha_monitor has been updated$" "the Redbook's confirmation"
+expect_rc 0 "query system" "$BIN/ksysmgr" -s "$S" q sys
+like "^ha_monitor:                  enable$" "the change is in the store"
 expect_rc 0 "ksysmgr -h is served" "$BIN/ksysmgr" -s "$S" -h
 like "unman\\* umg" "top-level help lists aliases"
 expect_rc 0 "ksysmgr query hmc -h" "$BIN/ksysmgr" -s "$S" query hmc -h

@@ -109,10 +109,14 @@ grammar(void)
 	ok(strstr(buf_str(&err), "it takes no attributes") != NULL, "said so");
 	is_int(run("add hmc h1 login="), CMD_USAGE, "an empty value");
 	is_int(run("modify hmc h1 port=12x"), CMD_USAGE, "a non-numeric integer");
-	is_int(run("modify host_group hg1 priority=High"), CMD_REFUSED,
+	is_int(run("modify vm vm1 priority=High"), CMD_REFUSED,
 	       "priority=High is accepted (case-insensitive), then refused as not served");
-	ok(strstr(buf_str(&err), "modify host_group: this ksysd does not serve it yet; "
-	          "available: query hmc") != NULL, "the refusal");
+	ok(strstr(buf_str(&err), "modify vm: this ksysd does not serve it yet; "
+	          "available: add ksyscluster, ") && strstr(buf_str(&err), "query hmc"),
+	   "the refusal");
+	is_int(run("query system"), CMD_REFUSED, "a store command without a store");
+	ok(strstr(buf_str(&err), "query system: this ksysd has no configuration store") != NULL,
+	   "the refusal names the missing store");
 	is_int(run("modify host_group hg1 priority=urgent"), CMD_USAGE, "a bad enum value");
 	ok(strstr(buf_str(&err), "expected one of low|medium|high") != NULL, "values listed");
 	is_int(run("mod sys auto_discovery_time=23:59"), CMD_REFUSED, "hh:mm 23:59 is valid");
@@ -140,7 +144,7 @@ help(void)
 	   "action help lists that action's classes");
 	is_int(run("mod sys -h"), CMD_OK, "mod sys -h");
 	ok(strstr(buf_str(&out), "auto_discovery_time") && strstr(buf_str(&out), "hh:mm") &&
-	   strstr(buf_str(&out), "does not serve it yet"), "pair help lists attributes");
+	   strstr(buf_str(&out), "Served by this ksysd"), "pair help lists attributes");
 	is_int(run("query hmc -h"), CMD_OK, "query hmc -h");
 	ok(strstr(buf_str(&out), "Served by this ksysd") != NULL, "says it is served");
 	is_int(run("frob -h"), CMD_USAGE, "help of an unknown action is a usage error");
