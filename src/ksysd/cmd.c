@@ -389,11 +389,8 @@ help_pair(struct buf *b, const struct pair *p)
 }
 
 /* ---- parsing --------------------------------------------------------------- */
-static int
-usage_err(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-usage_err(struct buf *err, const char *fmt, ...)
+int
+cmd_usage(struct buf *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -403,6 +400,19 @@ usage_err(struct buf *err, const char *fmt, ...)
 	va_end(ap);
 	buf_puts(err, "\nRun 'ksysmgr -h' for help.\n");
 	return CMD_USAGE;
+}
+
+int
+cmd_refuse(struct buf *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_puts(err, "ksysmgr: ");
+	va_start(ap, fmt);
+	buf_vprintf(err, fmt, ap);
+	va_end(ap);
+	buf_putc(err, '\n');
+	return CMD_REFUSED;
 }
 
 static int
@@ -421,7 +431,7 @@ check_value(const struct attr_spec *a, const char *v, char *norm, size_t nlen,
 	long l;
 
 	if (!*v)
-		return usage_err(err, "%s= needs a value (%s)", a->name,
+		return cmd_usage(err, "%s= needs a value (%s)", a->name,
 		                 type_desc(a, tmp, sizeof(tmp)));
 	switch (a->type) {
 	case AT_STRING:
@@ -430,10 +440,10 @@ check_value(const struct attr_spec *a, const char *v, char *norm, size_t nlen,
 		errno = 0;
 		l = strtol(v, &e, 10);
 		if ((errno || *e || l < a->min || l > a->max) && a->values)
-			return usage_err(err, "%s must be %ld-%ld %s, got %s", a->name,
+			return cmd_usage(err, "%s must be %ld-%ld %s, got %s", a->name,
 			                 a->min, a->max, a->values, v);
 		if (errno || *e || l < a->min || l > a->max)
-			return usage_err(err, "%s=%s: expected an integer from %ld to %ld",
+			return cmd_usage(err, "%s=%s: expected an integer from %ld to %ld",
 			                 a->name, v, a->min, a->max);
 		return CMD_OK;
 	case AT_ENUM:
@@ -445,13 +455,13 @@ check_value(const struct attr_spec *a, const char *v, char *norm, size_t nlen,
 			}
 			p += n + (p[n] == '|');
 		}
-		return usage_err(err, "%s=%s: expected one of %s", a->name, v, a->values);
+		return cmd_usage(err, "%s=%s: expected one of %s", a->name, v, a->values);
 	case AT_HHMM:
 		if (strlen(v) != 5 || !isdigit((unsigned char)v[0]) ||
 		    !isdigit((unsigned char)v[1]) || v[2] != ':' ||
 		    !isdigit((unsigned char)v[3]) || !isdigit((unsigned char)v[4]) ||
 		    (v[0] - '0') * 10 + (v[1] - '0') > 23 || v[3] > '5')
-			return usage_err(err, "%s=%s: expected hh:mm (00:00 to 23:59)",
+			return cmd_usage(err, "%s=%s: expected hh:mm (00:00 to 23:59)",
 			                 a->name, v);
 		return CMD_OK;
 	case AT_YESNO:
@@ -460,11 +470,11 @@ check_value(const struct attr_spec *a, const char *v, char *norm, size_t nlen,
 		else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
 			snprintf(norm, nlen, "no");
 		else
-			return usage_err(err, "%s=%s: expected yes or no", a->name, v);
+			return cmd_usage(err, "%s=%s: expected yes or no", a->name, v);
 		return CMD_OK;
 	case AT_LIST:
 		if (v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
-			return usage_err(err, "%s=%s: empty element in the list", a->name, v);
+			return cmd_usage(err, "%s=%s: empty element in the list", a->name, v);
 		return CMD_OK;
 	}
 	return CMD_OK;
@@ -476,13 +486,13 @@ split_names(struct request *r, const char *s, struct buf *err)
 	char *p;
 
 	if (s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
-		return usage_err(err, "NAME list '%s' has an empty element", s);
+		return cmd_usage(err, "NAME list '%s' has an empty element", s);
 	r->names = strdup(s);
 	if (!r->names)
-		return usage_err(err, "out of memory");
+		return cmd_usage(err, "out of memory");
 	for (p = strtok(r->names, ","); p; p = strtok(NULL, ",")) {
 		if (r->n_names == ARRAY_LEN(r->name_v))
-			return usage_err(err, "too many names (at most %zu)",
+			return cmd_usage(err, "too many names (at most %zu)",
 			                 ARRAY_LEN(r->name_v));
 		r->name_v[r->n_names++] = p;
 	}
@@ -516,16 +526,16 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 			} else if (*a == 'o') {
 				const char *v = a[1] ? a + 1 : (i + 1 < argc ? argv[++i] : NULL);
 				if (!v)
-					return usage_err(err, "option -o needs text or json");
+					return cmd_usage(err, "option -o needs text or json");
 				if (strcmp(v, "json") == 0)
 					r->json = 1;
 				else if (strcmp(v, "text") == 0)
 					r->json = 0;
 				else
-					return usage_err(err, "-o takes text or json, got '%s'", v);
+					return cmd_usage(err, "-o takes text or json, got '%s'", v);
 				break;
 			} else {
-				return usage_err(err, "unknown option '-%c' (options: -v, -t, "
+				return cmd_usage(err, "unknown option '-%c' (options: -v, -t, "
 				                 "-o text|json, -h)", *a);
 			}
 		}
@@ -534,14 +544,14 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 		act = lookup(actions, ARRAY_LEN(actions), "action", "actions", argv[i],
 		             msg, sizeof(msg));
 		if (!act)
-			return usage_err(err, "%s", msg);
+			return cmd_usage(err, "%s", msg);
 		i++;
 	}
 	if (act && i < argc && !is_help(argv[i])) {
 		cls = lookup(classes, ARRAY_LEN(classes), "class", "classes", argv[i],
 		             msg, sizeof(msg));
 		if (!cls)
-			return usage_err(err, "%s", msg);
+			return cmd_usage(err, "%s", msg);
 		i++;
 	}
 	if (cls) {
@@ -554,7 +564,7 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 			for (k = 0; k < ARRAY_LEN(pairs); k++)
 				if (strcmp(pairs[k].action, act->name) == 0)
 					buf_printf(&b, "%s%s", n++ ? ", " : "", pairs[k].klass);
-			rc = usage_err(err, "%s does not apply to class %s; classes for %s: %s",
+			rc = cmd_usage(err, "%s does not apply to class %s; classes for %s: %s",
 			               act->name, cls->name, act->name, buf_str(&b));
 			buf_free(&b);
 			return rc;
@@ -570,19 +580,19 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 		return -1;
 	}
 	if (!act)
-		return usage_err(err, "missing ACTION and CLASS, e.g. 'ksysmgr query hmc'");
+		return cmd_usage(err, "missing ACTION and CLASS, e.g. 'ksysmgr query hmc'");
 	if (!cls)
-		return usage_err(err, "missing CLASS after '%s'; classes for %s: see "
+		return cmd_usage(err, "missing CLASS after '%s'; classes for %s: see "
 		                 "'ksysmgr %s -h'", act->name, act->name, act->name);
 	if (i < argc && !strchr(argv[i], '=')) {
 		if (r->pair->names == NAMES_NONE)
-			return usage_err(err, "%s %s takes no NAME, got '%s'",
+			return cmd_usage(err, "%s %s takes no NAME, got '%s'",
 			                 act->name, cls->name, argv[i]);
 		if ((rc = split_names(r, argv[i], err)) != CMD_OK)
 			return rc;
 		i++;
 	} else if (r->pair->names == NAMES_REQUIRED) {
-		return usage_err(err, "%s %s needs a NAME (usage: ksysmgr %s %s "
+		return cmd_usage(err, "%s %s needs a NAME (usage: ksysmgr %s %s "
 		                 "NAME[,NAME...] ...)", act->name, cls->name, act->name,
 		                 cls->name);
 	}
@@ -592,7 +602,7 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 		size_t k, nlen;
 
 		if (!eq)
-			return usage_err(err, "expected attr=value, got '%s' (only one NAME "
+			return cmd_usage(err, "expected attr=value, got '%s' (only one NAME "
 			                 "list may follow CLASS)", argv[i]);
 		nlen = (size_t)(eq - argv[i]);
 		for (a = r->pair->attrs; a && a->name; a++)
@@ -602,7 +612,7 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 			struct buf b = { 0 };
 			for (a = r->pair->attrs; a && a->name; a++)
 				buf_printf(&b, "%s%s", b.len ? ", " : "", a->name);
-			rc = usage_err(err, "unknown attribute '%.*s' for %s %s; %s%s",
+			rc = cmd_usage(err, "unknown attribute '%.*s' for %s %s; %s%s",
 			               (int)nlen, argv[i], act->name, cls->name,
 			               b.len ? "attributes: " : "it takes no attributes",
 			               buf_str(&b));
@@ -611,9 +621,9 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 		}
 		for (k = 0; k < r->n_attrs; k++)
 			if (r->attrs[k].spec == a)
-				return usage_err(err, "attribute '%s' given twice", a->name);
+				return cmd_usage(err, "attribute '%s' given twice", a->name);
 		if (r->n_attrs == CMD_MAX_ATTRS)
-			return usage_err(err, "too many attributes");
+			return cmd_usage(err, "too many attributes");
 		r->attrs[r->n_attrs].spec = a;
 		r->attrs[r->n_attrs].value = eq + 1;
 		r->attrs[r->n_attrs].norm[0] = '\0';

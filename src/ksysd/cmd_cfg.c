@@ -21,45 +21,13 @@
 #define SMALL_WIDTH     17              /* query ksyscluster / notify */
 
 /* ---- helpers --------------------------------------------------------------- */
-static int
-refuse(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-refuse(struct buf *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	buf_puts(err, "ksysmgr: ");
-	va_start(ap, fmt);
-	buf_vprintf(err, fmt, ap);
-	va_end(ap);
-	buf_putc(err, '\n');
-	return CMD_REFUSED;
-}
-
-static int
-usage(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-usage(struct buf *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	buf_puts(err, "ksysmgr: ");
-	va_start(ap, fmt);
-	buf_vprintf(err, fmt, ap);
-	va_end(ap);
-	buf_puts(err, "\nRun 'ksysmgr -h' for help.\n");
-	return CMD_USAGE;
-}
-
 /* The store, or NULL after refusing the request. */
 static struct store *
 need_store(const struct cmd_source *src, const struct request *r, struct buf *err)
 {
 	if (src && src->store)
 		return src->store;
-	refuse(err, "%s %s: this ksysd has no configuration store", r->action, r->klass);
+	cmd_refuse(err, "%s %s: this ksysd has no configuration store", r->action, r->klass);
 	return NULL;
 }
 
@@ -103,7 +71,7 @@ static int
 abort_tx(struct store *s, struct buf *err, const char *what, const char *msg)
 {
 	store_rollback(s);
-	return refuse(err, "%s: %s", what, msg);
+	return cmd_refuse(err, "%s: %s", what, msg);
 }
 
 /* Splits a comma list into v (at most n); returns the count.  Edits s. */
@@ -149,11 +117,11 @@ check_host(struct store *s, const char *cmd, const char *host, struct buf *err)
 		return CMD_OK;
 	store_host_list(s, host_name_cb, &nm);
 	if (nm.n == 0)
-		rc = refuse(err, "%s: host '%s' is not known, and no host is known yet: hosts "
+		rc = cmd_refuse(err, "%s: host '%s' is not known, and no host is known yet: hosts "
 		            "are learned from the HMCs by discovery ('ksysmgr add hmc', then "
 		            "'ksysmgr query host')", cmd, host);
 	else
-		rc = refuse(err, "%s: host '%s' is not known; known hosts: %s", cmd, host,
+		rc = cmd_refuse(err, "%s: host '%s' is not known; known hosts: %s", cmd, host,
 		            buf_str(&nm.b));
 	buf_free(&nm.b);
 	return rc;
@@ -179,14 +147,14 @@ cmd_cfg_add_cluster(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (r->n_names != 1)
-		return usage(err, "add ksyscluster takes one NAME: there is one KSYS cluster");
+		return cmd_usage(err, "add ksyscluster takes one NAME: there is one KSYS cluster");
 	memset(&old, 0, sizeof(old));
 	if (store_cluster_list(s, first_cluster_cb, &old) != 0 && old.name[0])
-		return refuse(err, "add ksyscluster: the KSYS cluster '%s' already exists and "
+		return cmd_refuse(err, "add ksyscluster: the KSYS cluster '%s' already exists and "
 		              "there can be only one; remove it first with 'ksysmgr delete "
 		              "ksyscluster %s'", old.name, old.name);
 	if (strlen(r->name_v[0]) >= STORE_NAME_MAX)
-		return usage(err, "cluster name '%s' is too long (at most %d characters)",
+		return cmd_usage(err, "cluster name '%s' is too long (at most %d characters)",
 		             r->name_v[0], STORE_NAME_MAX - 1);
 	if (!nodes) {
 		if (gethostname(host, sizeof(host)) == -1)
@@ -200,7 +168,7 @@ cmd_cfg_add_cluster(const struct cmd_source *src, const struct request *r,
 	snprintf(c.state, sizeof(c.state), "Online");
 	snprintf(c.ksysnodes, sizeof(c.ksysnodes), "%s", nodes);
 	if (store_cluster_put(s, &c, STORE_INSERT, e, sizeof(e)) == -1)
-		return refuse(err, "add ksyscluster: %s", e);
+		return cmd_refuse(err, "add ksyscluster: %s", e);
 	buf_puts(out, "Adding node to current cluster configuration\n");
 	if (sync && strcmp(sync, "yes") == 0)
 		buf_puts(out, "Ksyscluster has been created, running verify now\n"
@@ -251,18 +219,18 @@ cmd_cfg_delete_cluster(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (r->n_names != 1)
-		return usage(err, "delete ksyscluster takes one NAME");
+		return cmd_usage(err, "delete ksyscluster takes one NAME");
 	memset(&c, 0, sizeof(c));
 	store_cluster_list(s, first_cluster_cb, &c);
 	if (strcmp(c.name, r->name_v[0]) != 0) {
 		if (c.name[0])
-			return refuse(err, "delete ksyscluster: no cluster named '%s'; the KSYS "
+			return cmd_refuse(err, "delete ksyscluster: no cluster named '%s'; the KSYS "
 			              "cluster is '%s'", r->name_v[0], c.name);
-		return refuse(err, "delete ksyscluster: no cluster named '%s'; no KSYS "
+		return cmd_refuse(err, "delete ksyscluster: no cluster named '%s'; no KSYS "
 		              "cluster is defined", r->name_v[0]);
 	}
 	if (store_cluster_delete(s, c.name, e, sizeof(e)) == -1)
-		return refuse(err, "delete ksyscluster: %s", e);
+		return cmd_refuse(err, "delete ksyscluster: %s", e);
 	buf_printf(out, "Ksyscluster %s was removed successfully\n", c.name);
 	return CMD_OK;
 }
@@ -285,7 +253,7 @@ check_hosts_free(struct store *s, const char *cmd, const char *group, char **hv,
 			return rc;
 		if (store_host_get(s, hv[i], &h, e, sizeof(e)) == 0 && h.host_group[0] &&
 		    strcmp(h.host_group, group) != 0)
-			return refuse(err, "%s: host '%s' already belongs to host group '%s'; "
+			return cmd_refuse(err, "%s: host '%s' already belongs to host group '%s'; "
 			              "a host is in at most one host group", cmd, hv[i],
 			              h.host_group);
 	}
@@ -325,18 +293,18 @@ cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (r->n_names != 1)
-		return usage(err, "add host_group takes one NAME");
+		return cmd_usage(err, "add host_group takes one NAME");
 	if (!hosts)
-		return usage(err, "add host_group %s needs hosts=HOST[,HOST...]", r->name_v[0]);
+		return cmd_usage(err, "add host_group %s needs hosts=HOST[,HOST...]", r->name_v[0]);
 	if (strlen(r->name_v[0]) >= STORE_NAME_MAX)
-		return usage(err, "host group name '%s' is too long (at most %d characters)",
+		return cmd_usage(err, "host group name '%s' is too long (at most %d characters)",
 		             r->name_v[0], STORE_NAME_MAX - 1);
 	if (store_host_group_get(s, r->name_v[0], &g, e, sizeof(e)) == 0)
-		return refuse(err, "add host_group: host group '%s' already exists",
+		return cmd_refuse(err, "add host_group: host group '%s' already exists",
 		              r->name_v[0]);
 	copy = strdup(hosts);
 	if (!copy)
-		return refuse(err, "add host_group: out of memory in ksysd");
+		return cmd_refuse(err, "add host_group: out of memory in ksysd");
 	nh = split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
 	if ((rc = check_hosts_free(s, "add host_group", r->name_v[0], hv, nh, err)) != CMD_OK)
 		goto out;
@@ -346,7 +314,7 @@ cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
 	if (ha)
 		snprintf(g.ha_disk, sizeof(g.ha_disk), "%s", ha);
 	if (store_begin(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "add host_group: %s", e);
+		rc = cmd_refuse(err, "add host_group: %s", e);
 		goto out;
 	}
 	if (store_host_group_put(s, &g, STORE_INSERT, e, sizeof(e)) == -1 ||
@@ -355,7 +323,7 @@ cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
 		goto out;
 	}
 	if (store_commit(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "add host_group: %s", e);
+		rc = cmd_refuse(err, "add host_group: %s", e);
 		goto out;
 	}
 	buf_printf(out, "Host_group %s added successfully\nRun discover command to "
@@ -413,35 +381,35 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (r->n_attrs == 0)
-		return usage(err, "modify host_group needs at least one attribute (see "
+		return cmd_usage(err, "modify host_group needs at least one attribute (see "
 		             "'ksysmgr modify host_group -h')");
 	if (mem && !capacity_ok(mem))
-		return usage(err, "memory_capacity=%s: expected 1-100, minimum, "
+		return cmd_usage(err, "memory_capacity=%s: expected 1-100, minimum, "
 		             "current_desired or none", mem);
 	if (cpu && !capacity_ok(cpu))
-		return usage(err, "cpu_capacity=%s: expected 1-100, minimum, "
+		return cmd_usage(err, "cpu_capacity=%s: expected 1-100, minimum, "
 		             "current_desired or none", cpu);
 	if (prio && !mem && !cpu)
-		return usage(err, "priority= selects the capacity to set; give "
+		return cmd_usage(err, "priority= selects the capacity to set; give "
 		             "memory_capacity= or cpu_capacity= with it");
 	if (policy && !hosts)
-		return usage(err, "policy= applies to hosts=; give hosts=HOST[,HOST...] with it");
+		return cmd_usage(err, "policy= applies to hosts=; give hosts=HOST[,HOST...] with it");
 	g = calloc(r->n_names, sizeof(*g));
 	if (hosts)
 		copy = strdup(hosts);
 	if (!g || (hosts && !copy)) {
-		rc = refuse(err, "modify host_group: out of memory in ksysd");
+		rc = cmd_refuse(err, "modify host_group: out of memory in ksysd");
 		goto out;
 	}
 	if (copy)
 		nh = split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
 	for (k = 0; k < r->n_names; k++) {
 		if (store_host_group_get(s, r->name_v[k], &g[k], e, sizeof(e)) == -1) {
-			rc = refuse(err, "modify host_group: %s", e);
+			rc = cmd_refuse(err, "modify host_group: %s", e);
 			goto out;
 		}
 		if ((attr(r, "repo_disk") || attr(r, "ha_disk")) && strcmp(g[k].state, "NEW")) {
-			rc = refuse(err, "modify host_group: the disks of host group '%s' cannot "
+			rc = cmd_refuse(err, "modify host_group: the disks of host group '%s' cannot "
 			            "change after a successful discovery (state %s); delete and "
 			            "re-create the host group instead", g[k].name, g[k].state);
 			goto out;
@@ -454,19 +422,19 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 			struct store_host h;
 			if (store_host_get(s, hv[i], &h, e, sizeof(e)) == -1 ||
 			    strcmp(h.host_group, g[k].name) != 0) {
-				rc = refuse(err, "modify host_group: host '%s' is not in host "
+				rc = cmd_refuse(err, "modify host_group: host '%s' is not in host "
 				            "group '%s'", hv[i], g[k].name);
 				goto out;
 			}
 		}
 	}
 	if (r->n_names > 1 && hosts && (!policy || strcmp(policy, "add") == 0)) {
-		rc = usage(err, "hosts= with policy=add names one host group (a host is in "
+		rc = cmd_usage(err, "hosts= with policy=add names one host group (a host is in "
 		           "at most one)");
 		goto out;
 	}
 	if (store_begin(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "modify host_group: %s", e);
+		rc = cmd_refuse(err, "modify host_group: %s", e);
 		goto out;
 	}
 	for (k = 0; k < r->n_names; k++) {
@@ -496,7 +464,7 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 		}
 	}
 	if (store_commit(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "modify host_group: %s", e);
+		rc = cmd_refuse(err, "modify host_group: %s", e);
 		goto out;
 	}
 	for (k = 0; k < r->n_names; k++) {
@@ -523,9 +491,9 @@ cmd_cfg_delete_hg(const struct cmd_source *src, const struct request *r,
 		return CMD_REFUSED;
 	for (k = 0; k < r->n_names; k++)
 		if (store_host_group_get(s, r->name_v[k], &g, e, sizeof(e)) == -1)
-			return refuse(err, "delete host_group: %s", e);
+			return cmd_refuse(err, "delete host_group: %s", e);
 	if (store_begin(s, e, sizeof(e)) == -1)
-		return refuse(err, "delete host_group: %s", e);
+		return cmd_refuse(err, "delete host_group: %s", e);
 	for (k = 0; k < r->n_names; k++) {
 		struct names nm = { { 0 }, 0, r->name_v[k] };
 		char *hv[256], *copy;
@@ -547,7 +515,7 @@ cmd_cfg_delete_hg(const struct cmd_source *src, const struct request *r,
 			return abort_tx(s, err, "delete host_group", e);
 	}
 	if (store_commit(s, e, sizeof(e)) == -1)
-		return refuse(err, "delete host_group: %s", e);
+		return cmd_refuse(err, "delete host_group: %s", e);
 	for (k = 0; k < r->n_names; k++)
 		buf_printf(out, "Host_group %s deleted successfully\n", r->name_v[k]);
 	return CMD_OK;
@@ -643,7 +611,7 @@ cmd_cfg_query_hg(const struct cmd_source *src, const struct request *r,
 		return CMD_REFUSED;
 	for (k = 0; k < r->n_names; k++)
 		if (store_host_group_get(s, r->name_v[k], &g, e, sizeof(e)) == -1)
-			return refuse(err, "query host_group: %s", e);
+			return cmd_refuse(err, "query host_group: %s", e);
 	memset(&w, 0, sizeof(w));
 	w.s = s;
 	w.r = r;
@@ -691,7 +659,7 @@ cmd_cfg_query_system(const struct cmd_source *src, const struct request *r,
 	for (i = 0; i < N_SYS; i++) {
 		if (store_sys_get(s, sys_keys[i].key, vals[i], sizeof(vals[i]), e,
 		                  sizeof(e)) == -1)
-			return refuse(err, "query system: %s", e);
+			return cmd_refuse(err, "query system: %s", e);
 		snprintf(text[i], sizeof(text[i]), "%.63s%s", vals[i], sys_keys[i].unit);
 		f[i] = (struct cmd_field){ sys_keys[i].key, r->json ? vals[i] : text[i],
 		                           sys_keys[i].num };
@@ -717,10 +685,10 @@ cmd_cfg_modify_system(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (r->n_attrs == 0)
-		return usage(err, "modify system needs at least one attribute (see "
+		return cmd_usage(err, "modify system needs at least one attribute (see "
 		             "'ksysmgr modify system -h')");
 	if (store_begin(s, e, sizeof(e)) == -1)
-		return refuse(err, "modify system: %s", e);
+		return cmd_refuse(err, "modify system: %s", e);
 	for (i = 0; i < r->n_attrs; i++) {
 		const char *val = r->attrs[i].norm[0] ? r->attrs[i].norm : r->attrs[i].value;
 		if (r->attrs[i].spec->type == AT_INT) {
@@ -731,7 +699,7 @@ cmd_cfg_modify_system(const struct cmd_source *src, const struct request *r,
 			return abort_tx(s, err, "modify system", e);
 	}
 	if (store_commit(s, e, sizeof(e)) == -1)
-		return refuse(err, "modify system: %s", e);
+		return cmd_refuse(err, "modify system: %s", e);
 	for (i = 0; i < r->n_attrs; i++)
 		buf_printf(out, "KSYS %s has been updated\n", r->attrs[i].spec->name);
 	return CMD_OK;
@@ -751,13 +719,13 @@ cmd_cfg_add_notify(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (!user || !contact)
-		return usage(err, "add notify needs user=NAME and contact=ADDRESS");
+		return cmd_usage(err, "add notify needs user=NAME and contact=ADDRESS");
 	at = strchr(contact, '@');
 	if (!at || at == contact || !at[1] || strchr(at + 1, '@'))
-		return refuse(err, "add notify: contact=%s: expected an email address, "
+		return cmd_refuse(err, "add notify: contact=%s: expected an email address, "
 		              "10digits@carrier for SMS, or a pager's email address", contact);
 	if (strlen(user) >= sizeof(c.user) || strlen(contact) >= sizeof(c.contact))
-		return usage(err, "user= is at most %zu and contact= at most %zu characters",
+		return cmd_usage(err, "user= is at most %zu and contact= at most %zu characters",
 		             sizeof(c.user) - 1, sizeof(c.contact) - 1);
 	memset(&c, 0, sizeof(c));
 	snprintf(c.user, sizeof(c.user), "%s", user);
@@ -766,7 +734,7 @@ cmd_cfg_add_notify(const struct cmd_source *src, const struct request *r,
 		;
 	snprintf(c.kind, sizeof(c.kind), "%s", contact + k == at && k == 10 ? "sms" : "email");
 	if (store_contact_add(s, &c, e, sizeof(e)) == -1)
-		return refuse(err, "add notify: %s", e);
+		return cmd_refuse(err, "add notify: %s", e);
 	buf_puts(out, "successfully added user info\n");
 	return CMD_OK;
 }
@@ -818,7 +786,7 @@ cmd_cfg_query_notify(const struct cmd_source *src, const struct request *r,
 		buf_puts(out, "No notification contact is defined; add one with 'ksysmgr add "
 		         "notify user=NAME contact=ADDRESS'\n");
 	else if (!w.n)
-		return refuse(err, "query notify: no contact for user '%s'", r->name_v[0]);
+		return cmd_refuse(err, "query notify: no contact for user '%s'", r->name_v[0]);
 	return CMD_OK;
 }
 
@@ -833,13 +801,13 @@ cmd_cfg_delete_notify(const struct cmd_source *src, const struct request *r,
 	if (!s)
 		return CMD_REFUSED;
 	if (!user)
-		return usage(err, "delete notify needs user=NAME (and optionally "
+		return cmd_usage(err, "delete notify needs user=NAME (and optionally "
 		             "contact=ADDRESS)");
 	if (store_contact_delete(s, user, contact, e, sizeof(e)) == -1) {
 		if (contact)
-			return refuse(err, "delete notify: user '%s' has no contact '%s'",
+			return cmd_refuse(err, "delete notify: user '%s' has no contact '%s'",
 			              user, contact);
-		return refuse(err, "delete notify: no contact is registered for user '%s'",
+		return cmd_refuse(err, "delete notify: no contact is registered for user '%s'",
 		              user);
 	}
 	buf_puts(out, "successfully deleted user info\n");
@@ -880,7 +848,7 @@ check_vms(struct store *s, const char *cmd, char **vv, size_t nv, struct buf *er
 
 	for (i = 0; i < nv; i++)
 		if (store_vm_get(s, vv[i], &vm, e, sizeof(e)) == -1)
-			return refuse(err, "%s: VM '%s' is not known; VMs are learned from the "
+			return cmd_refuse(err, "%s: VM '%s' is not known; VMs are learned from the "
 			              "HMCs by discovery (see 'ksysmgr query vm')", cmd, vv[i]);
 	return CMD_OK;
 }
@@ -894,9 +862,9 @@ check_group(struct store *s, const char *cmd, const char *kind, const char *name
 	char e[256];
 
 	if (store_affinity_get(s, name, &a, e, sizeof(e)) == -1)
-		return refuse(err, "%s: no %s group named '%s'", cmd, kind, name);
+		return cmd_refuse(err, "%s: no %s group named '%s'", cmd, kind, name);
 	if (strcmp(a.kind, kind) != 0)
-		return refuse(err, "%s: '%s' is %s %s group, not %s %s group", cmd, name,
+		return cmd_refuse(err, "%s: '%s' is %s %s group, not %s %s group", cmd, name,
 		              article(a.kind), a.kind, article(kind), kind);
 	return CMD_OK;
 }
@@ -924,18 +892,18 @@ cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
 		return CMD_REFUSED;
 	snprintf(cmd, sizeof(cmd), "add %s", r->klass);
 	if (r->n_names != 1)
-		return usage(err, "%s takes one NAME", cmd);
+		return cmd_usage(err, "%s takes one NAME", cmd);
 	if (!vms)
-		return usage(err, "%s %s needs vm=VM[,VM...]", cmd, r->name_v[0]);
+		return cmd_usage(err, "%s %s needs vm=VM[,VM...]", cmd, r->name_v[0]);
 	if (strlen(r->name_v[0]) >= STORE_NAME_MAX)
-		return usage(err, "group name '%s' is too long (at most %d characters)",
+		return cmd_usage(err, "group name '%s' is too long (at most %d characters)",
 		             r->name_v[0], STORE_NAME_MAX - 1);
 	if (store_affinity_get(s, r->name_v[0], &a, e, sizeof(e)) == 0)
-		return refuse(err, "%s: %s %s group named '%s' already exists (affinity group "
+		return cmd_refuse(err, "%s: %s %s group named '%s' already exists (affinity group "
 		              "names are shared by collocation, anticollocation and "
 		              "workgroup)", cmd, article(a.kind), a.kind, a.name);
 	if (!(copy = strdup(vms)))
-		return refuse(err, "%s: out of memory in ksysd", cmd);
+		return cmd_refuse(err, "%s: out of memory in ksysd", cmd);
 	nv = split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
 	if ((rc = check_vms(s, cmd, vv, nv, err)) != CMD_OK)
 		goto out;
@@ -943,7 +911,7 @@ cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
 	snprintf(a.name, sizeof(a.name), "%s", r->name_v[0]);
 	snprintf(a.kind, sizeof(a.kind), "%s", r->klass);
 	if (store_begin(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "%s: %s", cmd, e);
+		rc = cmd_refuse(err, "%s: %s", cmd, e);
 		goto out;
 	}
 	if (store_affinity_put(s, &a, STORE_INSERT, e, sizeof(e)) == -1) {
@@ -956,7 +924,7 @@ cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
 			goto out;
 		}
 	if (store_commit(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "%s: %s", cmd, e);
+		rc = cmd_refuse(err, "%s: %s", cmd, e);
 		goto out;
 	}
 	buf_printf(out, "%s group %s was created\n", group_title(a.kind), a.name);
@@ -980,18 +948,18 @@ cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
 		return CMD_REFUSED;
 	snprintf(cmd, sizeof(cmd), "modify %s", r->klass);
 	if (!vms)
-		return usage(err, "%s needs vm=VM[,VM...] (with policy=add, the default, "
+		return cmd_usage(err, "%s needs vm=VM[,VM...] (with policy=add, the default, "
 		             "or policy=delete)", cmd);
 	for (k = 0; k < r->n_names; k++)
 		if ((rc = check_group(s, cmd, r->klass, r->name_v[k], err)) != CMD_OK)
 			return rc;
 	if (!(copy = strdup(vms)))
-		return refuse(err, "%s: out of memory in ksysd", cmd);
+		return cmd_refuse(err, "%s: out of memory in ksysd", cmd);
 	nv = split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
 	if (!del && (rc = check_vms(s, cmd, vv, nv, err)) != CMD_OK)
 		goto out;
 	if (store_begin(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "%s: %s", cmd, e);
+		rc = cmd_refuse(err, "%s: %s", cmd, e);
 		goto out;
 	}
 	for (k = 0; k < r->n_names; k++)
@@ -1003,7 +971,7 @@ cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
 				goto out;
 			}
 	if (store_commit(s, e, sizeof(e)) == -1) {
-		rc = refuse(err, "%s: %s", cmd, e);
+		rc = cmd_refuse(err, "%s: %s", cmd, e);
 		goto out;
 	}
 	for (k = 0; k < r->n_names; k++) {
@@ -1032,12 +1000,12 @@ cmd_cfg_delete_group(const struct cmd_source *src, const struct request *r,
 		if ((rc = check_group(s, cmd, r->klass, r->name_v[k], err)) != CMD_OK)
 			return rc;
 	if (store_begin(s, e, sizeof(e)) == -1)
-		return refuse(err, "%s: %s", cmd, e);
+		return cmd_refuse(err, "%s: %s", cmd, e);
 	for (k = 0; k < r->n_names; k++)
 		if (store_affinity_delete(s, r->name_v[k], e, sizeof(e)) == -1)
 			return abort_tx(s, err, cmd, e);
 	if (store_commit(s, e, sizeof(e)) == -1)
-		return refuse(err, "%s: %s", cmd, e);
+		return cmd_refuse(err, "%s: %s", cmd, e);
 	for (k = 0; k < r->n_names; k++)
 		buf_printf(out, "%s group %s was removed\n", group_title(r->klass), r->name_v[k]);
 	return CMD_OK;

@@ -28,6 +28,11 @@ struct attr_spec {
 	const char *values;
 };
 
+/* Append "ksysmgr: MESSAGE" (+ the help hint for usage errors) to err and
+ * return CMD_USAGE / CMD_REFUSED: the one way requests are turned down. */
+int cmd_usage(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cmd_refuse(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 struct pair;
 
 struct request {

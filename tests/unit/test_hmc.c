@@ -167,7 +167,6 @@ fake_handler(struct peer *pp, struct pconn *c, const char *method, const char *p
 		}
 		if (!strcmp(method, "DELETE")) {
 			f->deletes++;
-			f->live_jobs--;
 			peer_respond(c, 204, NULL, "", 0, 0);
 			return;
 		}
@@ -179,6 +178,11 @@ fake_handler(struct peer *pp, struct pconn *c, const char *method, const char *p
 		for (i = 0; i < f->njobs && i < 64; i++)
 			if (f->jobs[i] == id) {
 				f->jobpolls[i]++;
+				/* a job runs from its submit until the HMC first
+				 * reports it finished; the DELETE that follows is
+				 * cleanup and may arrive after the next submit */
+				if (f->jobpolls[i] == 2)
+					f->live_jobs--;
 				if (f->jobpolls[i] >= 2)
 					job_reply(c, id, "COMPLETED_OK", 1);
 				else

@@ -14,66 +14,13 @@
 #include "xmlu.h"
 #include "vios.h"
 
-#define DATA "tests/data/vios/"
+#define TESTDATA_DIR "tests/data/vios/"
+#include "../testdata.h"
 #define HDR "<?xml version=\"1.0\"?>\n<VIO xmlns=\"http://ausgsa.austin.ibm.com/projects/v/vios/schema/vioHADR2.00\" version=\"2.00\" author=\"LIBKREST\" title="
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[256];
-	FILE *f;
-	char *p;
-	long n;
 
-	snprintf(path, sizeof path, DATA "%s", name);
-	f = fopen(path, "rb");
-	if (!f) {
-		printf("# cannot open %s (run from the repository root)\n", path);
-		exit(1);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	if (!p || fread(p, 1, (size_t)n, f) != (size_t)n)
-		exit(1);
-	p[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
 
-/* Copy of s with every FROM replaced by TO (caller frees). */
-static char *
-replace(const char *s, const char *from, const char *to)
-{
-	struct buf b = { 0 };
-	const char *hit;
-	size_t fl = strlen(from);
 
-	while ((hit = strstr(s, from)) != NULL) {
-		buf_append(&b, s, (size_t)(hit - s));
-		buf_puts(&b, to);
-		s = hit + fl;
-	}
-	buf_puts(&b, s);
-	return buf_steal(&b);
-}
-
-static int
-contains(const char *hay, const char *needle)
-{
-	return hay && needle && strstr(hay, needle) != NULL;
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static const struct vios_mtms ms_e8e = { "8408", "E8E", "212424W" };
 
