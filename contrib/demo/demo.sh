@@ -16,7 +16,7 @@ PATH=$BIN:$PATH
 export PATH
 SCALE=10
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ksys-demo.XXXXXX") || exit 1
+TMP=$(mktemp -d) || exit 1   # under $TMPDIR, default /tmp
 SIM_PID=
 KSYSD_PID=
 STEP=0

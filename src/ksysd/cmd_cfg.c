@@ -21,6 +21,25 @@
 #define SMALL_WIDTH     17              /* query ksyscluster / notify */
 
 /* ---- helpers --------------------------------------------------------------- */
+/* Append one record printed by cmd_put_records (a one-element JSON array,
+ * or a text block) to a list being built in out: JSON elements joined by
+ * commas inside one array (the caller closes it), text blocks separated by
+ * a blank line.  i is the record's index in the list. */
+static void
+append_record(struct buf *out, const struct buf *one, int json, int i)
+{
+	if (json) {
+		/* one is "[{...}]\n": keep the object */
+		buf_puts(out, i ? "," : "[");
+		if (one->len >= 3)
+			buf_append(out, buf_str(one) + 1, one->len - 3);
+		return;
+	}
+	if (i)
+		buf_putc(out, '\n');
+	buf_puts(out, buf_str(one));
+}
+
 /* The store, or NULL after refusing the request. */
 static struct store *
 need_store(const struct cmd_source *src, const struct request *r, struct buf *err)
@@ -582,14 +601,7 @@ hg_rec_cb(const struct store_host_group *g0, void *arg)
 		n += HG_VFIELDS;
 	}
 	cmd_put_records(&one, w->json, f, n, 1, CMD_KV_WIDTH);
-	if (w->json) {         /* splice "[{...}]\n" into one array */
-		buf_printf(w->out, "%s%.*s", w->n ? "," : "[", (int)one.len - 3, buf_str(&one) + 1);
-	} else {
-		if (w->n)
-			buf_putc(w->out, '\n');
-		buf_puts(w->out, buf_str(&one));
-	}
-	w->n++;
+	append_record(w->out, &one, w->json, w->n++);
 	buf_free(&nm.b);
 	buf_free(&mem);
 	buf_free(&cpu);
@@ -756,14 +768,7 @@ contact_cb(const struct store_contact *c, void *arg)
 	if (!w->all && !has_name(w->r, c->user))
 		return 0;
 	cmd_put_records(&one, w->r->json, f, 2, 1, SMALL_WIDTH);
-	if (w->r->json) {
-		buf_printf(w->out, "%s%.*s", w->n ? "," : "[", (int)one.len - 3, buf_str(&one) + 1);
-	} else {
-		if (w->n)
-			buf_putc(w->out, '\n');
-		buf_puts(w->out, buf_str(&one));
-	}
-	w->n++;
+	append_record(w->out, &one, w->r->json, w->n++);
 	buf_free(&one);
 	return 0;
 }
@@ -1032,14 +1037,7 @@ group_rec_cb(const struct store_affinity *a, void *arg)
 	f[1] = (struct cmd_field){ "Type", group_type(a->kind), 0 };
 	f[2] = (struct cmd_field){ "VMs", buf_str(&vms), 2 };
 	cmd_put_records(&one, w->r->json, f, 3, 1, CMD_KV_WIDTH);
-	if (w->r->json) {
-		buf_printf(w->out, "%s%.*s", w->n ? "," : "[", (int)one.len - 3, buf_str(&one) + 1);
-	} else {
-		if (w->n)
-			buf_putc(w->out, '\n');
-		buf_puts(w->out, buf_str(&one));
-	}
-	w->n++;
+	append_record(w->out, &one, w->r->json, w->n++);
 	buf_free(&vms);
 	buf_free(&one);
 	return 0;
