@@ -12,22 +12,11 @@
 
 #include "log.h"
 #include "xmlu.h"
+#include "fuzz.h"
 #include "hmcxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-once(void)
-{
-	static int done;
-	char err[64];
-
-	if (done)
-		return;
-	done = 1;
-	xmlu_init();
-	log_set_level("error", err, sizeof err);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0, i, len;
 	int pick;
 
-	once();
+	fuzz_init_once();
 	if (size < 1)
 		return 0;
 	len = size - 1;

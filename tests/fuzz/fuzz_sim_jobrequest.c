@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "xmlu.h"
+#include "fuzz.h"
 #include "world.h"
 #include "topo.h"
 #include "jobs.h"
@@ -32,8 +33,7 @@ once(void)
 
 	if (w)
 		return;
-	xmlu_init();
-	log_set_level("error", err, sizeof err);
+	fuzz_init_once();
 	w = world_new(EV_DEFAULT);
 	if (!w || simtopo_load_default(w, &events, &n_events, err, sizeof err) == -1)
 		log_panic(__FILE__, __LINE__, "default topology");

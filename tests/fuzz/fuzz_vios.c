@@ -15,22 +15,11 @@
 
 #include "log.h"
 #include "xmlu.h"
+#include "fuzz.h"
 #include "vios.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-once(void)
-{
-	static int done;
-	char err[64];
-
-	if (done)
-		return;
-	done = 1;
-	xmlu_init();
-	log_set_level("error", err, sizeof err);
-}
 
 static void
 check_uuid(const char *u, int may_be_empty)
@@ -72,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len, i, j;
 	int pick;
 
-	once();
+	fuzz_init_once();
 	if (size < 1)
 		return 0;
 	len = size - 1;
