@@ -63,3 +63,30 @@ done_testing() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]
 }
+
+# stop_pids PID...: SIGTERM, wait up to 5 s each, then SIGKILL.
+stop_pids() {
+	for _p in "$@"; do kill "$_p" 2>/dev/null; done
+	for _p in "$@"; do
+		_i=0
+		while kill -0 "$_p" 2>/dev/null && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+		kill -9 "$_p" 2>/dev/null
+	done
+}
+
+# start_sim: run $BIN/hmcsim on ephemeral loopback ports with its control
+# socket $T/ctl.sock and state in $T/sim, at time scale $SCALE; wait (20 s at
+# most) for its ready line.  Sets SIM_PID, HMC1 and HMC2 (ADDR:PORT).  Returns
+# 1, with hmcsim's last errors as diagnostics, when it did not become ready.
+start_sim() {
+	"$BIN/hmcsim" -l 127.0.0.1:0 --ctl "$T/ctl.sock" --state-dir "$T/sim" \
+		--time-scale "$SCALE" >"$T/sim.out" 2>"$T/sim.err" &
+	SIM_PID=$!
+	if ! wait_for "$T/sim.out" '^hmcsim ready' 20; then
+		diag "hmcsim did not become ready:"; sed 's/^/#   /' "$T/sim.err" | tail -n 5
+		return 1
+	fi
+	_ready=$(grep '^hmcsim ready' "$T/sim.out" | head -n 1)
+	HMC1=$(printf '%s\n' "$_ready" | sed -n 's/.* hmc1=\([^ ]*\).*/\1/p')
+	HMC2=$(printf '%s\n' "$_ready" | sed -n 's/.* hmc2=\([^ ]*\).*/\1/p')
+}

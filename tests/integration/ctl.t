@@ -20,28 +20,17 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ctl-t.XXXXXX") || exit 1
 chmod 755 "$T"
 SIM_PID= KSYSD_PID=
 cleanup() {
-	for p in $KSYSD_PID $SIM_PID; do kill "$p" 2>/dev/null; done
-	for p in $KSYSD_PID $SIM_PID; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2>/dev/null
-	done
+	stop_pids $KSYSD_PID $SIM_PID
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 umask 077
 
-"$BIN/hmcsim" -l 127.0.0.1:0 --ctl "$T/ctl.sock" --state-dir "$T/sim" \
-	--time-scale "$SCALE" >"$T/sim.out" 2>"$T/sim.err" &
-SIM_PID=$!
-if ! wait_for "$T/sim.out" '^hmcsim ready' 20; then
-	ok 1 "hmcsim started"; sed 's/^/#   /' "$T/sim.err" | tail -n 5
+if ! start_sim; then
+	ok 1 "hmcsim started"
 	echo "1..$n"; exit 1
 fi
-READY=$(grep '^hmcsim ready' "$T/sim.out" | head -n 1)
-HMC1=$(printf '%s\n' "$READY" | sed -n 's/.* hmc1=\([^ ]*\).*/\1/p')
-HMC2=$(printf '%s\n' "$READY" | sed -n 's/.* hmc2=\([^ ]*\).*/\1/p')
 PIN=$("$BIN/ksys-hmc" -H "$HMC1" fingerprint 2>/dev/null | head -n 1)
 printf 'abc123\n' >"$T/hmc.pw"
 cat >"$T/sim.lua" <<EOF

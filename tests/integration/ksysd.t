@@ -22,12 +22,7 @@ done
 T=$(mktemp -d "${TMPDIR:-/tmp}/ksysd-t.XXXXXX") || exit 1
 SIM_PID= KSYSD_PID=
 cleanup() {
-	for p in $KSYSD_PID $SIM_PID; do kill "$p" 2>/dev/null; done
-	for p in $KSYSD_PID $SIM_PID; do
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2>/dev/null
-	done
+	stop_pids $KSYSD_PID $SIM_PID
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -80,19 +75,12 @@ KSYS_SOCKET="$T/env.sock" "$BIN/ksysmgr" query vm >"$T/out" 2>&1
 like "cannot reach ksysd at $T/env.sock" "KSYS_SOCKET sets the socket"
 
 # ---- simulator ------------------------------------------------------------
-"$BIN/hmcsim" -l 127.0.0.1:0 --ctl "$T/ctl.sock" --state-dir "$T/sim" \
-	--time-scale "$SCALE" >"$T/sim.out" 2>"$T/sim.err" &
-SIM_PID=$!
-if ! wait_for "$T/sim.out" '^hmcsim ready' 20; then
+if ! start_sim; then
 	ok 1 "hmcsim started"
-	diag "hmcsim did not become ready:"; sed 's/^/#   /' "$T/sim.err" | tail -n 5
 	echo "1..$n"
 	exit 1
 fi
 ok 0 "hmcsim started"
-READY=$(grep '^hmcsim ready' "$T/sim.out" | head -n 1)
-HMC1=$(printf '%s\n' "$READY" | sed -n 's/.* hmc1=\([^ ]*\).*/\1/p')
-HMC2=$(printf '%s\n' "$READY" | sed -n 's/.* hmc2=\([^ ]*\).*/\1/p')
 sim() { "$BIN/hmcsim" ctl "$T/ctl.sock" "$@"; }
 
 expect_rc 0 "ksys-hmc fingerprint" "$BIN/ksys-hmc" -H "$HMC1" fingerprint
