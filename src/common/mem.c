@@ -36,3 +36,13 @@ mem_strdup_at(const char *s, const char *file, int line)
 		log_panic(file, line, "out of memory");
 	return p;
 }
+
+char *
+mem_strndup_at(const char *s, size_t n, const char *file, int line)
+{
+	char *p = strndup(s ? s : "", n);
+
+	if (!p)
+		log_panic(file, line, "out of memory");
+	return p;
+}

@@ -16,9 +16,12 @@
 #define mem_reallocarray(p, n, size) mem_reallocarray_at((p), (n), (size), __FILE__, __LINE__)
 /* strdup; NULL is copied as "".  Caller frees. */
 #define mem_strdup(s) mem_strdup_at((s), __FILE__, __LINE__)
+/* strndup: at most n bytes of s, NUL-terminated.  Caller frees. */
+#define mem_strndup(s, n) mem_strndup_at((s), (n), __FILE__, __LINE__)
 
 void *mem_calloc_at(size_t n, size_t size, const char *file, int line);
 void *mem_reallocarray_at(void *p, size_t n, size_t size, const char *file, int line);
 char *mem_strdup_at(const char *s, const char *file, int line);
+char *mem_strndup_at(const char *s, size_t n, const char *file, int line);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "cmd_priv.h"
@@ -53,6 +54,7 @@ static const struct word classes[] = {
 	{ "workgroup",       "work* wg", "VMs moved together" },
 	{ "notify",          "noti*", "notification contacts" },
 	{ "event",           "ev*", "the event log" },
+	{ "action",          "act*", "long actions (discovery, verification) and their output" },
 };
 
 enum names_rule {
@@ -65,8 +67,14 @@ struct pair {
 	const char *action, *klass;
 	enum names_rule names;
 	const struct attr_spec *attrs;  /* NULL-name terminated, or NULL */
-	serve_fn serve;                 /* NULL: recognised, not served yet */
+	serve_fn serve;                 /* synchronous handler */
+	aserve_fn aserve;               /* asynchronous handler (one of the two
+	                                   is set, or neither: not served yet) */
 };
+
+#define S(fn) fn, NULL
+#define A(fn) NULL, fn
+#define NONE NULL, NULL
 
 /* ---- attribute specs --------------------------------------------------- */
 #define ATTR_END { NULL, AT_STRING, 0, 0, NULL }
@@ -123,57 +131,58 @@ static const struct attr_spec a_lpm[] = {
 	{ "to", AT_STRING, 0, 0, NULL }, { "action", AT_ENUM, 0, 0, "validate|migrate" },
 	ATTR_END };
 
-static int serve_query_hmc(const struct cmd_source *src, const struct request *r,
-                           struct buf *out, struct buf *err);
+static const struct attr_spec a_query_action[] = {
+	{ "monitor", AT_YESNO, 0, 0, NULL }, ATTR_END };
 
 static const struct pair pairs[] = {
-	{ "add", "ksyscluster", NAMES_REQUIRED, a_add_cluster, cmd_cfg_add_cluster },
-	{ "verify", "ksyscluster", NAMES_OPTIONAL, NULL, NULL },
-	{ "sync", "ksyscluster", NAMES_OPTIONAL, NULL, NULL },
-	{ "query", "ksyscluster", NAMES_NONE, NULL, cmd_cfg_query_cluster },
-	{ "delete", "ksyscluster", NAMES_REQUIRED, NULL, cmd_cfg_delete_cluster },
-	{ "add", "hmc", NAMES_REQUIRED, a_hmc, NULL },
-	{ "modify", "hmc", NAMES_REQUIRED, a_hmc, NULL },
-	{ "query", "hmc", NAMES_OPTIONAL, NULL, serve_query_hmc },
-	{ "delete", "hmc", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "host", NAMES_REQUIRED, a_add_host, NULL },
-	{ "modify", "host", NAMES_REQUIRED, a_mod_host, NULL },
-	{ "query", "host", NAMES_OPTIONAL, NULL, NULL },
-	{ "delete", "host", NAMES_REQUIRED, NULL, NULL },
-	{ "add", "host_group", NAMES_REQUIRED, a_add_hg, cmd_cfg_add_hg },
-	{ "modify", "host_group", NAMES_REQUIRED, a_mod_hg, cmd_cfg_modify_hg },
-	{ "query", "host_group", NAMES_OPTIONAL, NULL, cmd_cfg_query_hg },
-	{ "delete", "host_group", NAMES_REQUIRED, NULL, cmd_cfg_delete_hg },
-	{ "discover", "host_group", NAMES_REQUIRED, a_discover, NULL },
-	{ "verify", "host_group", NAMES_REQUIRED, NULL, NULL },
-	{ "query", "vios", NAMES_OPTIONAL, NULL, NULL },
-	{ "manage", "vios", NAMES_REQUIRED, NULL, NULL },
-	{ "unmanage", "vios", NAMES_REQUIRED, NULL, NULL },
-	{ "query", "viodisk", NAMES_NONE, a_viodisk, NULL },
-	{ "query", "vm", NAMES_OPTIONAL, a_query_vm, NULL },
-	{ "modify", "vm", NAMES_OPTIONAL, a_mod_vm, NULL },
-	{ "manage", "vm", NAMES_OPTIONAL, a_manage_vm, NULL },
-	{ "unmanage", "vm", NAMES_OPTIONAL, a_manage_vm, NULL },
-	{ "lpm", "vm", NAMES_REQUIRED, a_lpm, NULL },
-	{ "lpm", "host", NAMES_REQUIRED, a_lpm, NULL },
-	{ "query", "system", NAMES_NONE, NULL, cmd_cfg_query_system },
-	{ "modify", "system", NAMES_NONE, a_mod_system, cmd_cfg_modify_system },
-	{ "add", "collocation", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
-	{ "modify", "collocation", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
-	{ "query", "collocation", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
-	{ "delete", "collocation", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
-	{ "add", "anticollocation", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
-	{ "modify", "anticollocation", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
-	{ "query", "anticollocation", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
-	{ "delete", "anticollocation", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
-	{ "add", "workgroup", NAMES_REQUIRED, a_group, cmd_cfg_add_group },
-	{ "modify", "workgroup", NAMES_REQUIRED, a_mod_group, cmd_cfg_modify_group },
-	{ "query", "workgroup", NAMES_OPTIONAL, NULL, cmd_cfg_query_group },
-	{ "delete", "workgroup", NAMES_REQUIRED, NULL, cmd_cfg_delete_group },
-	{ "add", "notify", NAMES_NONE, a_add_notify, cmd_cfg_add_notify },
-	{ "query", "notify", NAMES_OPTIONAL, NULL, cmd_cfg_query_notify },
-	{ "delete", "notify", NAMES_NONE, a_del_notify, cmd_cfg_delete_notify },
-	{ "query", "event", NAMES_NONE, NULL, NULL },
+	{ "add", "ksyscluster", NAMES_REQUIRED, a_add_cluster, S(cmd_cfg_add_cluster) },
+	{ "verify", "ksyscluster", NAMES_OPTIONAL, NULL, S(cmd_cfg_verify_cluster) },
+	{ "sync", "ksyscluster", NAMES_OPTIONAL, NULL, S(cmd_cfg_sync_cluster) },
+	{ "query", "ksyscluster", NAMES_NONE, NULL, S(cmd_cfg_query_cluster) },
+	{ "delete", "ksyscluster", NAMES_REQUIRED, NULL, S(cmd_cfg_delete_cluster) },
+	{ "add", "hmc", NAMES_REQUIRED, a_hmc, A(cmd_hmc_add) },
+	{ "modify", "hmc", NAMES_REQUIRED, a_hmc, A(cmd_hmc_modify) },
+	{ "query", "hmc", NAMES_OPTIONAL, NULL, S(cmd_hmc_query) },
+	{ "delete", "hmc", NAMES_REQUIRED, NULL, S(cmd_hmc_delete) },
+	{ "add", "host", NAMES_REQUIRED, a_add_host, A(cmd_host_add) },
+	{ "modify", "host", NAMES_REQUIRED, a_mod_host, S(cmd_host_modify) },
+	{ "query", "host", NAMES_OPTIONAL, NULL, S(cmd_host_query) },
+	{ "delete", "host", NAMES_REQUIRED, NULL, S(cmd_host_delete) },
+	{ "add", "host_group", NAMES_REQUIRED, a_add_hg, S(cmd_cfg_add_hg) },
+	{ "modify", "host_group", NAMES_REQUIRED, a_mod_hg, S(cmd_cfg_modify_hg) },
+	{ "query", "host_group", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_hg) },
+	{ "delete", "host_group", NAMES_REQUIRED, NULL, S(cmd_cfg_delete_hg) },
+	{ "discover", "host_group", NAMES_REQUIRED, a_discover, A(cmd_disc_discover) },
+	{ "verify", "host_group", NAMES_REQUIRED, NULL, A(cmd_disc_verify) },
+	{ "query", "vios", NAMES_OPTIONAL, NULL, S(cmd_vios_query) },
+	{ "manage", "vios", NAMES_REQUIRED, NULL, S(cmd_vios_manage) },
+	{ "unmanage", "vios", NAMES_REQUIRED, NULL, S(cmd_vios_manage) },
+	{ "query", "viodisk", NAMES_NONE, a_viodisk, A(cmd_viodisk_query) },
+	{ "query", "vm", NAMES_OPTIONAL, a_query_vm, S(cmd_vm_query) },
+	{ "modify", "vm", NAMES_OPTIONAL, a_mod_vm, S(cmd_vm_modify) },
+	{ "manage", "vm", NAMES_OPTIONAL, a_manage_vm, S(cmd_vm_manage) },
+	{ "unmanage", "vm", NAMES_OPTIONAL, a_manage_vm, S(cmd_vm_manage) },
+	{ "lpm", "vm", NAMES_REQUIRED, a_lpm, A(cmd_disc_lpm) },
+	{ "lpm", "host", NAMES_REQUIRED, a_lpm, A(cmd_disc_lpm) },
+	{ "query", "system", NAMES_NONE, NULL, S(cmd_cfg_query_system) },
+	{ "modify", "system", NAMES_NONE, a_mod_system, S(cmd_cfg_modify_system) },
+	{ "add", "collocation", NAMES_REQUIRED, a_group, S(cmd_cfg_add_group) },
+	{ "modify", "collocation", NAMES_REQUIRED, a_mod_group, S(cmd_cfg_modify_group) },
+	{ "query", "collocation", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_group) },
+	{ "delete", "collocation", NAMES_REQUIRED, NULL, S(cmd_cfg_delete_group) },
+	{ "add", "anticollocation", NAMES_REQUIRED, a_group, S(cmd_cfg_add_group) },
+	{ "modify", "anticollocation", NAMES_REQUIRED, a_mod_group, S(cmd_cfg_modify_group) },
+	{ "query", "anticollocation", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_group) },
+	{ "delete", "anticollocation", NAMES_REQUIRED, NULL, S(cmd_cfg_delete_group) },
+	{ "add", "workgroup", NAMES_REQUIRED, a_group, S(cmd_cfg_add_group) },
+	{ "modify", "workgroup", NAMES_REQUIRED, a_mod_group, S(cmd_cfg_modify_group) },
+	{ "query", "workgroup", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_group) },
+	{ "delete", "workgroup", NAMES_REQUIRED, NULL, S(cmd_cfg_delete_group) },
+	{ "add", "notify", NAMES_NONE, a_add_notify, S(cmd_cfg_add_notify) },
+	{ "query", "notify", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_notify) },
+	{ "delete", "notify", NAMES_NONE, a_del_notify, S(cmd_cfg_delete_notify) },
+	{ "query", "event", NAMES_NONE, NULL, NONE },
+	{ "query", "action", NAMES_OPTIONAL, a_query_action, A(cmd_action_query) },
 };
 
 /* ---- word lookup ------------------------------------------------------- */
@@ -285,7 +294,7 @@ served_list(struct buf *b)
 {
 	size_t i, n = 0;
 	for (i = 0; i < ARRAY_LEN(pairs); i++)
-		if (pairs[i].serve)
+		if (pairs[i].serve || pairs[i].aserve)
 			buf_printf(b, "%s%s %s", n++ ? ", " : "", pairs[i].action, pairs[i].klass);
 }
 
@@ -378,7 +387,7 @@ help_pair(struct buf *b, const struct pair *p)
 		for (a = p->attrs; a->name; a++)
 			buf_printf(b, "  %-28s %s\n", a->name, type_desc(a, tmp, sizeof(tmp)));
 	}
-	if (p->serve)
+	if (p->serve || p->aserve)
 		buf_puts(b, "\nServed by this ksysd.\n");
 	else {
 		buf_printf(b, "\n%s %s: this ksysd does not serve it yet; available: ",
@@ -637,7 +646,7 @@ parse(int argc, char **argv, struct request *r, struct buf *out, struct buf *err
 
 int
 cmd_run(const struct cmd_source *src, int argc, char **argv, struct buf *out,
-        struct buf *err)
+        struct buf *err, const struct cmd_io *io)
 {
 	struct request r;
 	int rc;
@@ -648,6 +657,11 @@ cmd_run(const struct cmd_source *src, int argc, char **argv, struct buf *out,
 		rc = CMD_OK;            /* help printed */
 	} else if (rc == CMD_OK && r.pair->serve) {
 		rc = r.pair->serve(src, &r, out, err);
+	} else if (rc == CMD_OK && r.pair->aserve && !io) {
+		rc = cmd_refuse(err, "%s %s: needs a running ksysd", r.pair->action,
+		                r.pair->klass);
+	} else if (rc == CMD_OK && r.pair->aserve) {
+		rc = r.pair->aserve(src, &r, out, err, io);
 	} else if (rc == CMD_OK) {
 		buf_printf(err, "ksysmgr: %s %s: this ksysd does not serve it yet; "
 		           "available: ", r.pair->action, r.pair->klass);
@@ -657,6 +671,42 @@ cmd_run(const struct cmd_source *src, int argc, char **argv, struct buf *out,
 	}
 	free(r.names);
 	return rc;
+}
+
+/* ---- asynchronous answers ------------------------------------------------- */
+void
+cmd_io_lines(const struct cmd_io *io, char stream, const struct buf *b)
+{
+	const char *p = buf_str(b), *nl;
+	struct timespec ts;
+	double now;
+	char *line;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	while (*p) {
+		nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		line = strndup(p, n);
+		if (line) {
+			io->line(io->ctx, stream, now, line);
+			free(line);
+		}
+		p += n + (nl != NULL);
+	}
+}
+
+void
+cmd_io_printf(const struct cmd_io *io, char stream, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	cmd_io_lines(io, stream, &b);
+	buf_free(&b);
 }
 
 /* ---- output helpers ------------------------------------------------------- */
@@ -811,78 +861,4 @@ cmd_put_records(struct buf *b, int json, const struct cmd_field *fields,
 	}
 	if (json)
 		buf_puts(b, "]\n");
-}
-
-/* ---- served commands ------------------------------------------------------- */
-#define HMC_FIELDS 7
-
-static int
-serve_query_hmc(const struct cmd_source *src, const struct request *r,
-                struct buf *out, struct buf *err)
-{
-	size_t n = src && src->hmc_count ? src->hmc_count(src->arg) : 0;
-	struct cmd_hmc_row *rows = calloc(n ? n : 1, sizeof(*rows));
-	struct cmd_field *f = calloc((n ? n : 1) * HMC_FIELDS, sizeof(*f));
-	char (*ports)[16] = calloc(n ? n : 1, sizeof(*ports));
-	size_t i, k, nrec = 0;
-	int rc = CMD_OK;
-
-	if (!rows || !f || !ports) {
-		buf_puts(err, "ksysmgr: query hmc: out of memory in ksysd\n");
-		rc = CMD_REFUSED;
-		goto out;
-	}
-	for (k = 0; k < r->n_names; k++) {
-		int found = 0;
-		for (i = 0; i < n && !found; i++) {
-			struct cmd_hmc_row row;
-			if (src->hmc_row(src->arg, i, &row) == 0 &&
-			    strcmp(row.name, r->name_v[k]) == 0)
-				found = 1;
-		}
-		if (!found) {
-			buf_printf(err, "ksysmgr: query hmc: no HMC named '%s'; configured: ",
-			           r->name_v[k]);
-			for (i = 0; i < n; i++) {
-				struct cmd_hmc_row row;
-				if (src->hmc_row(src->arg, i, &row) == 0)
-					buf_printf(err, "%s%s", i ? ", " : "", row.name);
-			}
-			buf_puts(err, n ? "\n" : "(none)\n");
-			rc = CMD_REFUSED;
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		struct cmd_hmc_row *w = &rows[nrec];
-		struct cmd_field *x = &f[nrec * HMC_FIELDS];
-		int want = r->n_names == 0;
-
-		if (src->hmc_row(src->arg, i, w) != 0)
-			continue;
-		for (k = 0; k < r->n_names; k++)
-			if (strcmp(w->name, r->name_v[k]) == 0)
-				want = 1;
-		if (!want)
-			continue;
-		snprintf(ports[nrec], sizeof(ports[nrec]), "%d", w->port);
-		x[0] = (struct cmd_field){ "Name", w->name, 0 };
-		x[1] = (struct cmd_field){ "Ip", w->ip, 0 };
-		x[2] = (struct cmd_field){ "Port", ports[nrec], 1 };
-		x[3] = (struct cmd_field){ "Login", w->login, 0 };
-		x[4] = (struct cmd_field){ "State", w->up ? "up" : "down", 0 };
-		x[5] = (struct cmd_field){ "LoggedOn", w->logged_on ? "yes" : "no", 0 };
-		x[6] = (struct cmd_field){ "LastError", w->last_error, 0 };
-		nrec++;
-	}
-	if (nrec == 0 && !r->json)
-		buf_puts(out, "No HMC is configured; add one with 'ksysmgr add hmc' "
-		         "or hmc{} in the configuration file\n");
-	else
-		cmd_put_records(out, r->json, f, HMC_FIELDS, nrec, KV_WIDTH);
-out:
-	free(rows);
-	free(f);
-	free(ports);
-	return rc;
 }

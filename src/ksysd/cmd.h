@@ -19,7 +19,27 @@ enum cmd_status {
 	CMD_OK = 0,
 	CMD_REFUSED = 1,        /* well-formed request that cannot be done */
 	CMD_USAGE = 2,          /* grammar error */
+	CMD_PENDING = 100,      /* an asynchronous handler took the request: it
+	                           answers through the cmd_io and ends it later */
 };
+
+/* Where an asynchronous request answers: ksysd wires it to a ctl_req, tests
+ * to buffers.  Copied by value; ctx stays valid until end() was called.
+ * stream is 'O' (stdout), 'E' (stderr) or 'P' (a progress line, stdout);
+ * when is the epoch time the line was produced (shown with -t). */
+struct cmd_io {
+	void (*line)(void *ctx, char stream, double when, const char *text);
+	void (*end)(void *ctx, int status);
+	void *ctx;
+};
+
+/* printf into io as one or more lines of stream (split at '\n'), stamped now. */
+void cmd_io_printf(const struct cmd_io *io, char stream, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Every line of b to io as stream. */
+void cmd_io_lines(const struct cmd_io *io, char stream, const struct buf *b);
+
+struct core;
 
 /* One configured HMC as `query hmc` shows it. */
 struct cmd_hmc_row {
@@ -40,12 +60,17 @@ struct cmd_source {
 	void *arg;
 	struct store *store;    /* configuration store (store.h); NULL refuses
 	                           the commands that need it */
+	struct core *core;      /* the running daemon (core.h); NULL refuses the
+	                           commands that need HMCs or actions */
 };
 
 /* Runs one request.  out gets what goes to stdout, err what goes to
- * stderr (both appended, '\n'-terminated lines).  Returns a cmd_status. */
+ * stderr (both appended, '\n'-terminated lines).  Returns a cmd_status.
+ * A request served asynchronously (discovery, HMC checks, ...) returns
+ * CMD_PENDING: then out and err are untouched and the answer comes through
+ * io, ended by exactly one io->end.  With io NULL such requests are refused. */
 int cmd_run(const struct cmd_source *src, int argc, char **argv,
-            struct buf *out, struct buf *err);
+            struct buf *out, struct buf *err, const struct cmd_io *io);
 
 /* Canonical action/class name for word (aliases, case-insensitive,
  * unambiguous prefixes), or NULL with err "unknown ...; actions: ..." or

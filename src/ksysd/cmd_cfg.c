@@ -25,8 +25,8 @@
  * or a text block) to a list being built in out: JSON elements joined by
  * commas inside one array (the caller closes it), text blocks separated by
  * a blank line.  i is the record's index in the list. */
-static void
-append_record(struct buf *out, const struct buf *one, int json, int i)
+void
+cmd_append_record(struct buf *out, const struct buf *one, int json, int i)
 {
 	if (json) {
 		/* one is "[{...}]\n": keep the object */
@@ -41,8 +41,8 @@ append_record(struct buf *out, const struct buf *one, int json, int i)
 }
 
 /* The store, or NULL after refusing the request. */
-static struct store *
-need_store(const struct cmd_source *src, const struct request *r, struct buf *err)
+struct store *
+cmd_need_store(const struct cmd_source *src, const struct request *r, struct buf *err)
 {
 	if (src && src->store)
 		return src->store;
@@ -50,9 +50,18 @@ need_store(const struct cmd_source *src, const struct request *r, struct buf *er
 	return NULL;
 }
 
+struct core *
+cmd_need_core(const struct cmd_source *src, const struct request *r, struct buf *err)
+{
+	if (src && src->core)
+		return src->core;
+	cmd_refuse(err, "%s %s: needs a running ksysd (HMC access)", r->action, r->klass);
+	return NULL;
+}
+
 /* Value of attribute name (normalised for enums and yes/no), or NULL. */
-static const char *
-attr(const struct request *r, const char *name)
+const char *
+cmd_attr(const struct request *r, const char *name)
 {
 	size_t i;
 
@@ -62,8 +71,8 @@ attr(const struct request *r, const char *name)
 	return NULL;
 }
 
-static int
-has_name(const struct request *r, const char *name)
+int
+cmd_has_name(const struct request *r, const char *name)
 {
 	size_t i;
 
@@ -74,8 +83,8 @@ has_name(const struct request *r, const char *name)
 }
 
 /* "For <what> attribute(s) 'a', 'b' was successfully modified." */
-static void
-modified_line(struct buf *out, const char *what, const struct request *r)
+void
+cmd_modified_line(struct buf *out, const char *what, const struct request *r)
 {
 	size_t i;
 
@@ -86,16 +95,16 @@ modified_line(struct buf *out, const char *what, const struct request *r)
 }
 
 /* Rolls back and refuses with the store's message. */
-static int
-abort_tx(struct store *s, struct buf *err, const char *what, const char *msg)
+int
+cmd_abort_tx(struct store *s, struct buf *err, const char *what, const char *msg)
 {
 	store_rollback(s);
 	return cmd_refuse(err, "%s: %s", what, msg);
 }
 
 /* Splits a comma list into v (at most n); returns the count.  Edits s. */
-static size_t
-split_list(char *s, char **v, size_t n)
+size_t
+cmd_split_list(char *s, char **v, size_t n)
 {
 	size_t k = 0;
 	char *p, *save = NULL;
@@ -154,14 +163,118 @@ first_cluster_cb(const struct store_cluster *c, void *arg)
 	return 1;
 }
 
+/* What `verify ksyscluster` checks: the cluster is of type HA and this
+ * controller is one of its nodes (ksys runs single-node: the daemon answering
+ * is the KSYS subsystem, so there is no peer domain to build). */
+static int
+cluster_check(const struct store_cluster *c, char *e, size_t elen)
+{
+	char host[128], nodes[256], *p, *save = NULL;
+	int found = 0;
+
+	if (strcmp(c->type, "HA") != 0) {
+		snprintf(e, elen, "cluster '%s' has type '%s'; only HA is supported",
+		         c->name, c->type);
+		return -1;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(nodes, sizeof(nodes), "%s", c->ksysnodes);
+	for (p = strtok_r(nodes, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if (strcasecmp(p, host) == 0 || strcasecmp(p, "localhost") == 0)
+			found = 1;
+	if (!found) {
+		snprintf(e, elen, "cluster '%s': ksysnodes '%.128s' does not name this "
+		         "controller (hostname '%s'); delete the cluster and add it with "
+		         "ksysnodes=%s", c->name, c->ksysnodes, host, host);
+		return -1;
+	}
+	return 0;
+}
+
+/* The cluster named in the request (or the only one when no NAME). */
+static int
+named_cluster(struct store *s, const struct request *r, struct store_cluster *c,
+              struct buf *err)
+{
+	memset(c, 0, sizeof(*c));
+	store_cluster_list(s, first_cluster_cb, c);
+	if (!c->name[0])
+		return cmd_refuse(err, "%s ksyscluster: no KSYS cluster is defined; create it "
+		                  "with 'ksysmgr add ksyscluster NAME ksysnodes=HOST type=HA'",
+		                  r->action);
+	if (r->n_names > 1)
+		return cmd_usage(err, "%s ksyscluster takes one NAME", r->action);
+	if (r->n_names == 1 && strcmp(r->name_v[0], c->name) != 0)
+		return cmd_refuse(err, "%s ksyscluster: no cluster named '%s'; the KSYS "
+		                  "cluster is '%s'", r->action, r->name_v[0], c->name);
+	return CMD_OK;
+}
+
+int
+cmd_cfg_verify_cluster(const struct cmd_source *src, const struct request *r,
+                       struct buf *out, struct buf *err)
+{
+	struct store *s = cmd_need_store(src, r, err);
+	struct store_cluster c;
+	char e[1024];
+	int rc;
+
+	if (!s)
+		return CMD_REFUSED;
+	if ((rc = named_cluster(s, r, &c, err)) != CMD_OK)
+		return rc;
+	if (cluster_check(&c, e, sizeof(e)) == -1)
+		return cmd_refuse(err, "verify ksyscluster: %s", e);
+	if (strcmp(c.state, "Online") != 0) {
+		snprintf(c.state, sizeof(c.state), "Verified");
+		if (store_cluster_put(s, &c, STORE_UPDATE, e, sizeof(e)) == -1)
+			return cmd_refuse(err, "verify ksyscluster: %s", e);
+	}
+	buf_puts(out, "Verified, Please run: \"ksysmgr sync ksyscluster <ksysclustername>\"\n");
+	return CMD_OK;
+}
+
+int
+cmd_cfg_sync_cluster(const struct cmd_source *src, const struct request *r,
+                     struct buf *out, struct buf *err)
+{
+	struct store *s = cmd_need_store(src, r, err);
+	struct store_cluster c;
+	char e[1024];
+	int rc, was_online;
+
+	if (!s)
+		return CMD_REFUSED;
+	if ((rc = named_cluster(s, r, &c, err)) != CMD_OK)
+		return rc;
+	if (strcmp(c.state, "Defined") == 0)
+		return cmd_refuse(err, "sync ksyscluster: cluster '%s' is not verified yet; run "
+		                  "'ksysmgr verify ksyscluster %s' first", c.name, c.name);
+	if (cluster_check(&c, e, sizeof(e)) == -1)
+		return cmd_refuse(err, "sync ksyscluster: %s", e);
+	was_online = strcmp(c.state, "Online") == 0;
+	snprintf(c.state, sizeof(c.state), "Online");
+	if (store_cluster_put(s, &c, STORE_UPDATE, e, sizeof(e)) == -1)
+		return cmd_refuse(err, "sync ksyscluster: %s", e);
+	if (was_online)
+		buf_puts(out, "Ksyscluster seems to already be online and running, "
+		         "restarting KSYS subsystem\n");
+	buf_puts(out, "Starting KSYS subsystem ...\n"
+	         "   Waiting for KSYS subsystem to start ...\n"
+	         "KSYS subsystem has started, you can begin adding HMCs, Hosts, etc\n");
+	return CMD_OK;
+}
+
 int
 cmd_cfg_add_cluster(const struct cmd_source *src, const struct request *r,
                     struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct store_cluster c, old;
-	const char *nodes = attr(r, "ksysnodes"), *sync = attr(r, "sync");
-	char e[256], host[256];
+	const char *nodes = cmd_attr(r, "ksysnodes"), *sync = cmd_attr(r, "sync");
+	char e[1024], host[256];
 
 	if (!s)
 		return CMD_REFUSED;
@@ -184,18 +297,31 @@ cmd_cfg_add_cluster(const struct cmd_source *src, const struct request *r,
 	memset(&c, 0, sizeof(c));
 	snprintf(c.name, sizeof(c.name), "%s", r->name_v[0]);
 	snprintf(c.type, sizeof(c.type), "HA");
-	snprintf(c.state, sizeof(c.state), "Online");
+	snprintf(c.state, sizeof(c.state), "Defined");
 	snprintf(c.ksysnodes, sizeof(c.ksysnodes), "%s", nodes);
+	if (store_begin(s, e, sizeof(e)) == -1)
+		return cmd_refuse(err, "add ksyscluster: %s", e);
 	if (store_cluster_put(s, &c, STORE_INSERT, e, sizeof(e)) == -1)
+		return cmd_abort_tx(s, err, "add ksyscluster", e);
+	if (sync && strcmp(sync, "yes") == 0) {
+		if (cluster_check(&c, e, sizeof(e)) == -1)
+			return cmd_abort_tx(s, err, "add ksyscluster", e);
+		snprintf(c.state, sizeof(c.state), "Online");
+		if (store_cluster_put(s, &c, STORE_UPDATE, e, sizeof(e)) == -1)
+			return cmd_abort_tx(s, err, "add ksyscluster", e);
+	}
+	if (store_commit(s, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "add ksyscluster: %s", e);
 	buf_puts(out, "Adding node to current cluster configuration\n");
 	if (sync && strcmp(sync, "yes") == 0)
 		buf_puts(out, "Ksyscluster has been created, running verify now\n"
 		         "Ksyscluster has been verified, running sync now\n"
+		         "Starting KSYS subsystem ...\n"
+		         "   Waiting for KSYS subsystem to start ...\n"
 		         "KSYS subsystem has started, you can begin adding HMCs, Hosts, etc\n");
 	else
-		buf_printf(out, "Ksyscluster has been created; this ksysd is already running, "
-		           "you can begin adding HMCs, Hosts, etc\n");
+		buf_puts(out, "Ksyscluster has been created, please run: \"ksysmgr verify "
+		         "ksyscluster <ksysclustername>\"\n");
 	return CMD_OK;
 }
 
@@ -203,7 +329,7 @@ int
 cmd_cfg_query_cluster(const struct cmd_source *src, const struct request *r,
                       struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct store_cluster c[1];
 	struct cmd_field f[4];
 
@@ -231,7 +357,7 @@ int
 cmd_cfg_delete_cluster(const struct cmd_source *src, const struct request *r,
                        struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct store_cluster c;
 	char e[256];
 
@@ -301,9 +427,9 @@ int
 cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
                struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *hosts = attr(r, "hosts"), *repo = attr(r, "repo_disk"),
-	           *ha = attr(r, "ha_disk");
+	struct store *s = cmd_need_store(src, r, err);
+	const char *hosts = cmd_attr(r, "hosts"), *repo = cmd_attr(r, "repo_disk"),
+	           *ha = cmd_attr(r, "ha_disk");
 	struct store_host_group g;
 	char *copy = NULL, *hv[256], e[256];
 	size_t nh;
@@ -324,7 +450,7 @@ cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
 	copy = strdup(hosts);
 	if (!copy)
 		return cmd_refuse(err, "add host_group: out of memory in ksysd");
-	nh = split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
+	nh = cmd_split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
 	if ((rc = check_hosts_free(s, "add host_group", r->name_v[0], hv, nh, err)) != CMD_OK)
 		goto out;
 	store_host_group_defaults(&g, r->name_v[0]);
@@ -338,7 +464,7 @@ cmd_cfg_add_hg(const struct cmd_source *src, const struct request *r,
 	}
 	if (store_host_group_put(s, &g, STORE_INSERT, e, sizeof(e)) == -1 ||
 	    set_hosts_group(s, hv, nh, g.name, e, sizeof(e)) == -1) {
-		rc = abort_tx(s, err, "add host_group", e);
+		rc = cmd_abort_tx(s, err, "add host_group", e);
 		goto out;
 	}
 	if (store_commit(s, e, sizeof(e)) == -1) {
@@ -388,10 +514,10 @@ int
 cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
                   struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *hosts = attr(r, "hosts"), *policy = attr(r, "policy"),
-	           *prio = attr(r, "priority"), *mem = attr(r, "memory_capacity"),
-	           *cpu = attr(r, "cpu_capacity"), *v;
+	struct store *s = cmd_need_store(src, r, err);
+	const char *hosts = cmd_attr(r, "hosts"), *policy = cmd_attr(r, "policy"),
+	           *prio = cmd_attr(r, "priority"), *mem = cmd_attr(r, "memory_capacity"),
+	           *cpu = cmd_attr(r, "cpu_capacity"), *v;
 	struct store_host_group *g = NULL;
 	char *copy = NULL, *hv[256], e[256], what[128];
 	size_t nh = 0, k, i;
@@ -421,13 +547,13 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 		goto out;
 	}
 	if (copy)
-		nh = split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
+		nh = cmd_split_list(copy, hv, sizeof(hv) / sizeof(hv[0]));
 	for (k = 0; k < r->n_names; k++) {
 		if (store_host_group_get(s, r->name_v[k], &g[k], e, sizeof(e)) == -1) {
 			rc = cmd_refuse(err, "modify host_group: %s", e);
 			goto out;
 		}
-		if ((attr(r, "repo_disk") || attr(r, "ha_disk")) && strcmp(g[k].state, "NEW")) {
+		if ((cmd_attr(r, "repo_disk") || cmd_attr(r, "ha_disk")) && strcmp(g[k].state, "NEW")) {
 			rc = cmd_refuse(err, "modify host_group: the disks of host group '%s' cannot "
 			            "change after a successful discovery (state %s); delete and "
 			            "re-create the host group instead", g[k].name, g[k].state);
@@ -458,18 +584,18 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 	}
 	for (k = 0; k < r->n_names; k++) {
 		struct store_host_group *x = &g[k];
-		if ((v = attr(r, "repo_disk")))
+		if ((v = cmd_attr(r, "repo_disk")))
 			snprintf(x->repo_disk, sizeof(x->repo_disk), "%s", v);
-		if ((v = attr(r, "ha_disk")))
+		if ((v = cmd_attr(r, "ha_disk")))
 			snprintf(x->ha_disk, sizeof(x->ha_disk), "%s", v);
-		if ((v = attr(r, "restart_policy")))
+		if ((v = cmd_attr(r, "restart_policy")))
 			snprintf(x->restart_policy, sizeof(x->restart_policy), "%s", v);
-		if ((v = attr(r, "ha_monitor")))
+		if ((v = cmd_attr(r, "ha_monitor")))
 			snprintf(x->ha_monitor, sizeof(x->ha_monitor), "%s", v);
-		if ((v = attr(r, "vm_failure_detection_speed")))
+		if ((v = cmd_attr(r, "vm_failure_detection_speed")))
 			snprintf(x->vm_failure_detection_speed,
 			         sizeof(x->vm_failure_detection_speed), "%s", v);
-		if ((v = attr(r, "host_failure_detection_time")))
+		if ((v = cmd_attr(r, "host_failure_detection_time")))
 			x->host_failure_detection_time = atoi(v);
 		if (mem)
 			set_capacity(x->mem_capacity, prio, mem);
@@ -478,7 +604,7 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 		if (store_host_group_put(s, x, STORE_UPDATE, e, sizeof(e)) == -1 ||
 		    (hosts && set_hosts_group(s, hv, nh, policy && strcmp(policy, "delete") == 0
 		                              ? "" : x->name, e, sizeof(e)) == -1)) {
-			rc = abort_tx(s, err, "modify host_group", e);
+			rc = cmd_abort_tx(s, err, "modify host_group", e);
 			goto out;
 		}
 	}
@@ -488,7 +614,7 @@ cmd_cfg_modify_hg(const struct cmd_source *src, const struct request *r,
 	}
 	for (k = 0; k < r->n_names; k++) {
 		snprintf(what, sizeof(what), "Host_group %s", g[k].name);
-		modified_line(out, what, r);
+		cmd_modified_line(out, what, r);
 	}
 	rc = CMD_OK;
 out:
@@ -501,7 +627,7 @@ int
 cmd_cfg_delete_hg(const struct cmd_source *src, const struct request *r,
                   struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct store_host_group g;
 	char e[256];
 	size_t k;
@@ -526,12 +652,12 @@ cmd_cfg_delete_hg(const struct cmd_source *src, const struct request *r,
 			for (nh = 0; copy[nh]; nh++)
 				if (copy[nh] == '\n')
 					copy[nh] = ',';
-		nh = copy ? split_list(copy, hv, sizeof(hv) / sizeof(hv[0])) : 0;
+		nh = copy ? cmd_split_list(copy, hv, sizeof(hv) / sizeof(hv[0])) : 0;
 		bad = set_hosts_group(s, hv, nh, "", e, sizeof(e)) == -1 ||
 		      store_host_group_delete(s, r->name_v[k], e, sizeof(e)) == -1;
 		free(copy);
 		if (bad)
-			return abort_tx(s, err, "delete host_group", e);
+			return cmd_abort_tx(s, err, "delete host_group", e);
 	}
 	if (store_commit(s, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "delete host_group: %s", e);
@@ -574,7 +700,7 @@ hg_rec_cb(const struct store_host_group *g0, void *arg)
 	char fdt[16];
 	size_t n = HG_FIELDS;
 
-	if (w->r->n_names && !has_name(w->r, g.name))
+	if (w->r->n_names && !cmd_has_name(w->r, g.name))
 		return 0;
 	store_host_list(w->s, host_name_cb, &nm);
 	capacity_text(&mem, g.mem_capacity, w->json);
@@ -601,7 +727,7 @@ hg_rec_cb(const struct store_host_group *g0, void *arg)
 		n += HG_VFIELDS;
 	}
 	cmd_put_records(&one, w->json, f, n, 1, CMD_KV_WIDTH);
-	append_record(w->out, &one, w->json, w->n++);
+	cmd_append_record(w->out, &one, w->json, w->n++);
 	buf_free(&nm.b);
 	buf_free(&mem);
 	buf_free(&cpu);
@@ -613,7 +739,7 @@ int
 cmd_cfg_query_hg(const struct cmd_source *src, const struct request *r,
                  struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct hg_walk w;
 	struct store_host_group g;
 	char e[256];
@@ -661,7 +787,7 @@ int
 cmd_cfg_query_system(const struct cmd_source *src, const struct request *r,
                      struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	char vals[N_SYS][64], text[N_SYS][80], e[256];
 	struct cmd_field f[N_SYS];
 	size_t i;
@@ -690,7 +816,7 @@ int
 cmd_cfg_modify_system(const struct cmd_source *src, const struct request *r,
                       struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	char e[256], v[32];
 	size_t i;
 
@@ -708,7 +834,7 @@ cmd_cfg_modify_system(const struct cmd_source *src, const struct request *r,
 			val = v;
 		}
 		if (store_sys_set(s, r->attrs[i].spec->name, val, e, sizeof(e)) == -1)
-			return abort_tx(s, err, "modify system", e);
+			return cmd_abort_tx(s, err, "modify system", e);
 	}
 	if (store_commit(s, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "modify system: %s", e);
@@ -722,8 +848,8 @@ int
 cmd_cfg_add_notify(const struct cmd_source *src, const struct request *r,
                    struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *user = attr(r, "user"), *contact = attr(r, "contact"), *at;
+	struct store *s = cmd_need_store(src, r, err);
+	const char *user = cmd_attr(r, "user"), *contact = cmd_attr(r, "contact"), *at;
 	struct store_contact c;
 	char e[256];
 	size_t k;
@@ -765,10 +891,10 @@ contact_cb(const struct store_contact *c, void *arg)
 	struct cmd_field f[2] = { { "User", c->user, 0 }, { "Contact", c->contact, 0 } };
 	struct buf one = { 0 };
 
-	if (!w->all && !has_name(w->r, c->user))
+	if (!w->all && !cmd_has_name(w->r, c->user))
 		return 0;
 	cmd_put_records(&one, w->r->json, f, 2, 1, SMALL_WIDTH);
-	append_record(w->out, &one, w->r->json, w->n++);
+	cmd_append_record(w->out, &one, w->r->json, w->n++);
 	buf_free(&one);
 	return 0;
 }
@@ -777,13 +903,13 @@ int
 cmd_cfg_query_notify(const struct cmd_source *src, const struct request *r,
                      struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct contact_walk w = { r, out, 0, 0 };
 
 	if (!s)
 		return CMD_REFUSED;
 	/* The Redbook writes "query notify contact": that word means all. */
-	w.all = r->n_names == 0 || has_name(r, "contact") || has_name(r, "contacts");
+	w.all = r->n_names == 0 || cmd_has_name(r, "contact") || cmd_has_name(r, "contacts");
 	store_contact_list(s, contact_cb, &w);
 	if (r->json)
 		buf_puts(out, w.n ? "]\n" : "[]\n");
@@ -799,8 +925,8 @@ int
 cmd_cfg_delete_notify(const struct cmd_source *src, const struct request *r,
                       struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *user = attr(r, "user"), *contact = attr(r, "contact");
+	struct store *s = cmd_need_store(src, r, err);
+	const char *user = cmd_attr(r, "user"), *contact = cmd_attr(r, "contact");
 	char e[256];
 
 	if (!s)
@@ -886,8 +1012,8 @@ int
 cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
                   struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *vms = attr(r, "vm");
+	struct store *s = cmd_need_store(src, r, err);
+	const char *vms = cmd_attr(r, "vm");
 	struct store_affinity a;
 	char cmd[64], *copy = NULL, *vv[256], e[256];
 	size_t nv, i;
@@ -909,7 +1035,7 @@ cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
 		              "workgroup)", cmd, article(a.kind), a.kind, a.name);
 	if (!(copy = strdup(vms)))
 		return cmd_refuse(err, "%s: out of memory in ksysd", cmd);
-	nv = split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
+	nv = cmd_split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
 	if ((rc = check_vms(s, cmd, vv, nv, err)) != CMD_OK)
 		goto out;
 	memset(&a, 0, sizeof(a));
@@ -920,12 +1046,12 @@ cmd_cfg_add_group(const struct cmd_source *src, const struct request *r,
 		goto out;
 	}
 	if (store_affinity_put(s, &a, STORE_INSERT, e, sizeof(e)) == -1) {
-		rc = abort_tx(s, err, cmd, e);
+		rc = cmd_abort_tx(s, err, cmd, e);
 		goto out;
 	}
 	for (i = 0; i < nv; i++)
 		if (store_affinity_member_add(s, a.name, vv[i], e, sizeof(e)) == -1) {
-			rc = abort_tx(s, err, cmd, e);
+			rc = cmd_abort_tx(s, err, cmd, e);
 			goto out;
 		}
 	if (store_commit(s, e, sizeof(e)) == -1) {
@@ -943,8 +1069,8 @@ int
 cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
                      struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
-	const char *vms = attr(r, "vm"), *policy = attr(r, "policy");
+	struct store *s = cmd_need_store(src, r, err);
+	const char *vms = cmd_attr(r, "vm"), *policy = cmd_attr(r, "policy");
 	char cmd[64], what[128], *copy = NULL, *vv[256], e[256];
 	int del = policy && strcmp(policy, "delete") == 0, rc;
 	size_t nv, i, k;
@@ -960,7 +1086,7 @@ cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
 			return rc;
 	if (!(copy = strdup(vms)))
 		return cmd_refuse(err, "%s: out of memory in ksysd", cmd);
-	nv = split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
+	nv = cmd_split_list(copy, vv, sizeof(vv) / sizeof(vv[0]));
 	if (!del && (rc = check_vms(s, cmd, vv, nv, err)) != CMD_OK)
 		goto out;
 	if (store_begin(s, e, sizeof(e)) == -1) {
@@ -972,7 +1098,7 @@ cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
 			if ((del ? store_affinity_member_del(s, r->name_v[k], vv[i], e, sizeof(e))
 			         : store_affinity_member_add(s, r->name_v[k], vv[i], e,
 			                                     sizeof(e))) == -1) {
-				rc = abort_tx(s, err, cmd, e);
+				rc = cmd_abort_tx(s, err, cmd, e);
 				goto out;
 			}
 	if (store_commit(s, e, sizeof(e)) == -1) {
@@ -981,7 +1107,7 @@ cmd_cfg_modify_group(const struct cmd_source *src, const struct request *r,
 	}
 	for (k = 0; k < r->n_names; k++) {
 		snprintf(what, sizeof(what), "%s group %s", group_title(r->klass), r->name_v[k]);
-		modified_line(out, what, r);
+		cmd_modified_line(out, what, r);
 	}
 	rc = CMD_OK;
 out:
@@ -993,7 +1119,7 @@ int
 cmd_cfg_delete_group(const struct cmd_source *src, const struct request *r,
                      struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	char cmd[64], e[256];
 	size_t k;
 	int rc;
@@ -1008,7 +1134,7 @@ cmd_cfg_delete_group(const struct cmd_source *src, const struct request *r,
 		return cmd_refuse(err, "%s: %s", cmd, e);
 	for (k = 0; k < r->n_names; k++)
 		if (store_affinity_delete(s, r->name_v[k], e, sizeof(e)) == -1)
-			return abort_tx(s, err, cmd, e);
+			return cmd_abort_tx(s, err, cmd, e);
 	if (store_commit(s, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "%s: %s", cmd, e);
 	for (k = 0; k < r->n_names; k++)
@@ -1030,14 +1156,14 @@ group_rec_cb(const struct store_affinity *a, void *arg)
 	struct buf vms = { 0 }, one = { 0 };
 	struct cmd_field f[3];
 
-	if (strcmp(a->kind, w->r->klass) != 0 || (w->r->n_names && !has_name(w->r, a->name)))
+	if (strcmp(a->kind, w->r->klass) != 0 || (w->r->n_names && !cmd_has_name(w->r, a->name)))
 		return 0;
 	store_affinity_member_list(w->s, a->name, member_cb, &vms);
 	f[0] = (struct cmd_field){ "Name", a->name, 0 };
 	f[1] = (struct cmd_field){ "Type", group_type(a->kind), 0 };
 	f[2] = (struct cmd_field){ "VMs", buf_str(&vms), 2 };
 	cmd_put_records(&one, w->r->json, f, 3, 1, CMD_KV_WIDTH);
-	append_record(w->out, &one, w->r->json, w->n++);
+	cmd_append_record(w->out, &one, w->r->json, w->n++);
 	buf_free(&vms);
 	buf_free(&one);
 	return 0;
@@ -1047,7 +1173,7 @@ int
 cmd_cfg_query_group(const struct cmd_source *src, const struct request *r,
                     struct buf *out, struct buf *err)
 {
-	struct store *s = need_store(src, r, err);
+	struct store *s = cmd_need_store(src, r, err);
 	struct group_walk w = { s, r, out, 0 };
 	char cmd[64];
 	size_t k;

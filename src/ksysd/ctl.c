@@ -101,18 +101,18 @@ conn_line(struct conn *k, char tag, const char *text)
 	conn_update(k);
 }
 
+/* when: the time to stamp the line with, 0 for none. */
 static void
-req_vline(struct ctl_req *req, char tag, int stamp, const char *fmt, va_list ap)
+req_vline(struct ctl_req *req, char tag, time_t when, const char *fmt, va_list ap)
 {
 	struct buf b = { 0 };
 
 	if (!req->conn)
 		return;
-	if (stamp) {
+	if (when) {
 		char ts[32];
-		time_t now = time(NULL);
 		struct tm tm;
-		localtime_r(&now, &tm);
+		localtime_r(&when, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S ", &tm);
 		buf_puts(&b, ts);
 	}
@@ -144,7 +144,16 @@ ctl_progress(struct ctl_req *req, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	req_vline(req, 'P', req->timestamps, fmt, ap);
+	req_vline(req, 'P', req->timestamps ? time(NULL) : 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+ctl_progress_at(struct ctl_req *req, time_t when, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	req_vline(req, 'P', req->timestamps ? when : 0, fmt, ap);
 	va_end(ap);
 }
 

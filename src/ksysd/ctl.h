@@ -16,6 +16,7 @@
 #define KSYS_CTL_H
 
 #include <stddef.h>
+#include <time.h>
 #include <ev.h>
 
 #define CTL_MAX_ARGC    256
@@ -44,6 +45,9 @@ void ctl_out(struct ctl_req *req, const char *fmt, ...) __attribute__((format(pr
 void ctl_err(struct ctl_req *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A progress line; prefixed "YYYY-mm-ddTHH:MM:SS " when the request had -t. */
 void ctl_progress(struct ctl_req *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, stamped with when (a line produced earlier, replayed). */
+void ctl_progress_at(struct ctl_req *req, time_t when, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Sends "S status" and frees req (argv with it). */
 void ctl_end(struct ctl_req *req, int status);
 

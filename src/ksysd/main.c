@@ -6,7 +6,9 @@
  * logs one summary line per HMC and per host, keeps probing, and logs off
  * on SIGTERM/SIGINT.  It serves ksysmgr on the control socket (ctl.h, the
  * grammar in cmd.h).  It never forks (run it under systemd, Type=simple).
- * Not yet here: the store, monitoring and recovery.
+ * HMCs come from the store (ksysmgr add hmc) and from hmc{} in the
+ * configuration file, which are written to the store at start.  Not yet
+ * here: monitoring and recovery.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,8 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "cmd.h"
 #include "config.h"
+#include "core.h"
 #include "ctl.h"
 #include "hmc.h"
 #include "store.h"
@@ -71,6 +75,7 @@ struct ksysd {
 	struct inv *inv;                /* one per configured HMC */
 	struct ctl *ctl;                /* control socket, NULL once stopped */
 	struct store *store;            /* STATEDIR/ksys.db */
+	struct core core;               /* what handlers share (core.h) */
 	int stopping;
 	int stopped;                    /* hmc_set_shutdown's done fired */
 	ev_timer watchdog;              /* bounds the shutdown */
@@ -381,20 +386,43 @@ ctl_lines(struct ctl_req *req, const struct buf *b, int to_err)
 	}
 }
 
+/* cmd_io on a ctl_req: asynchronous answers go straight to the socket. */
+static void
+io_line(void *ctx, char stream, double when, const char *text)
+{
+	struct ctl_req *req = ctx;
+
+	if (stream == 'E')
+		ctl_err(req, "%s", text);
+	else if (stream == 'P')
+		ctl_progress_at(req, (time_t)when, "%s", text);
+	else
+		ctl_out(req, "%s", text);
+}
+
+static void
+io_end(void *ctx, int status)
+{
+	ctl_end(ctx, status);
+}
+
 static void
 on_ctl_request(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct ksysd *d = arg;
-	struct cmd_source src = { src_hmc_count, src_hmc_row, d, d->store };
+	struct cmd_source src = { src_hmc_count, src_hmc_row, d, d->store, &d->core };
+	struct cmd_io io = { io_line, io_end, req };
 	struct buf out = { 0 }, err = { 0 };
 	int rc;
 
-	rc = cmd_run(&src, argc, argv, &out, &err);
-	ctl_lines(req, &out, 0);
-	ctl_lines(req, &err, 1);
+	rc = cmd_run(&src, argc, argv, &out, &err, &io);
+	if (rc != CMD_PENDING) {
+		ctl_lines(req, &out, 0);
+		ctl_lines(req, &err, 1);
+		ctl_end(req, rc);
+	}
 	buf_free(&out);
 	buf_free(&err);
-	ctl_end(req, rc);
 }
 
 static void
@@ -433,6 +461,7 @@ on_stop(struct ev_loop *loop, int signum, void *arg)
 		return;
 	}
 	d->stopping = 1;
+	d->core.stopping = 1;
 	log_msg(LOGL_INFO, "main", "event=stopping signal=%d", signum);
 	ctl_free(d->ctl);               /* stop serving, remove the socket */
 	d->ctl = NULL;
@@ -470,6 +499,76 @@ ensure_dir(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Every HMC of the store joins the client at start. */
+struct hmc_load {
+	struct ksysd *d;
+	size_t n;
+	int failed;
+};
+
+static int
+load_hmc_cb(const struct store_hmc *h, void *arg)
+{
+	struct hmc_load *hl = arg;
+	struct hmc_config hc;
+	char err[512];
+
+	hmc_config_init(&hc);
+	hc.name = h->name;
+	hc.host = h->address;
+	hc.port = h->port;
+	hc.user = h->user;
+	hc.password = h->password;
+	hc.pin = h->pin[0] ? h->pin : NULL;
+	hc.ca_file = h->cafile[0] ? h->cafile : NULL;
+	hc.tls_verify = h->tls_verify;
+	hc.max_requests = hl->d->cfg.settings.max_requests_per_hmc;
+	hc.max_jobs = hl->d->cfg.settings.max_jobs_per_hmc;
+	if (hmc_set_add(hl->d->hmcs, &hc, err, sizeof(err)) == -1) {
+		const struct config_hmc *c = config_hmc_find(&hl->d->cfg, h->name);
+		log_msg(LOGL_ERROR, "main", "event=start_failed hmc=%s error=\"%s: %s\"",
+		        h->name, c ? c->where : "ksys.db", err);
+		hl->failed = 1;
+		return 1;
+	}
+	if (!h->tls_verify)
+		log_msg(LOGL_WARN, "main", "event=tls_unverified hmc=%s "
+		        "msg=\"tls_verify=false: the HMC's identity is not "
+		        "checked; pin its key instead\"", h->name);
+	hl->n++;
+	return 0;
+}
+
+/* hmc{} entries of the configuration file are written to the store at each
+ * start (the file wins for the names it defines), so the store holds the one
+ * list of HMCs; ksysmgr refuses to modify or delete those. */
+static int
+import_config_hmcs(struct ksysd *d, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < d->cfg.n_hmcs; i++) {
+		const struct config_hmc *c = &d->cfg.hmcs[i];
+		struct store_hmc h;
+		char e[512];
+
+		memset(&h, 0, sizeof(h));
+		snprintf(h.name, sizeof(h.name), "%s", c->name);
+		snprintf(h.address, sizeof(h.address), "%s", c->address);
+		h.port = c->port;
+		snprintf(h.user, sizeof(h.user), "%s", c->user);
+		snprintf(h.password, sizeof(h.password), "%s", c->password ? c->password : "");
+		snprintf(h.pin, sizeof(h.pin), "%s", c->pin);
+		snprintf(h.cafile, sizeof(h.cafile), "%s", c->cafile);
+		h.tls_verify = c->tls_verify;
+		if (store_hmc_put(d->store, &h, STORE_UPSERT, e, sizeof(e)) == -1) {
+			snprintf(err, errlen, "%.400s: hmc '%s': %.400s", c->where, c->name, e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 run(struct ksysd *d, const char *statedir, const char *sockpath)
 {
@@ -495,23 +594,29 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 		return KSYSD_EXIT_FAIL;
 	}
 	for (i = 0; i < d->cfg.n_hmcs; i++) {
-		struct hmc_config hc;
 		struct inv *iv = &d->inv[i];
 
 		iv->d = d;
 		iv->cfg = &d->cfg.hmcs[i];
 		iv->stale = 1;
 		ev_timer_init(&iv->retry, inv_retry_cb, 1., 0.);
-		config_to_hmc(iv->cfg, &d->cfg.settings, &hc);
-		if (hmc_set_add(d->hmcs, &hc, err, sizeof(err)) == -1) {
-			log_msg(LOGL_ERROR, "main", "event=start_failed hmc=%s "
-			        "error=\"%s: %s\"", iv->cfg->name, iv->cfg->where, err);
+	}
+	{
+		struct hmc_load hl = { d, 0, 0 };
+
+		store_hmc_list(d->store, load_hmc_cb, &hl);
+		if (hl.failed)
 			return KSYSD_EXIT_FAIL;
-		}
-		if (!iv->cfg->tls_verify)
-			log_msg(LOGL_WARN, "main", "event=tls_unverified hmc=%s "
-			        "msg=\"tls_verify=false: the HMC's identity is not "
-			        "checked; pin its key instead\"", iv->cfg->name);
+	}
+	d->core.loop = d->loop;
+	d->core.cfg = &d->cfg;
+	d->core.statedir = statedir;
+	d->core.store = d->store;
+	d->core.hmcs = d->hmcs;
+	d->core.actions = actions_new(d->loop, d->store, err, sizeof(err));
+	if (!d->core.actions) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		return KSYSD_EXIT_FAIL;
 	}
 	d->ctl = ctl_new(d->loop, sockpath, on_ctl_request, d, err, sizeof(err));
 	if (!d->ctl) {
@@ -523,10 +628,10 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 	log_msg(LOGL_INFO, "main", "event=start version=%s config=%s statedir=%s "
 	        "hmcs=%zu time_scale=%g socket=%s socket_served=yes",
 	        KSYS_VERSION, d->cfg.path[0] ? d->cfg.path : "(none)", statedir,
-	        d->cfg.n_hmcs, tscale_get(), sockpath);
-	if (d->cfg.n_hmcs == 0)
-		log_msg(LOGL_WARN, "main", "event=no_hmcs msg=\"no hmc{} in the "
-		        "configuration: nothing to monitor\"");
+	        hmc_set_count(d->hmcs), tscale_get(), sockpath);
+	if (hmc_set_count(d->hmcs) == 0)
+		log_msg(LOGL_WARN, "main", "event=no_hmcs msg=\"no HMC yet: add one with "
+		        "'ksysmgr add hmc' or hmc{} in the configuration file\"");
 	hmc_set_start(d->hmcs);
 	for (i = 0; i < d->cfg.n_hmcs; i++)
 		inv_start(&d->inv[i]);
@@ -636,9 +741,15 @@ main(int argc, char **argv)
 	}
 	log_msg(LOGL_INFO, "store", "event=store_open path=%s schema=%d",
 	        store_path(d.store), store_schema_version(d.store));
+	if (import_config_hmcs(&d, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ksysd: %s\n", err);
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		goto out;
+	}
 	rc = run(&d, statedir, sockpath);
 out:
 	ctl_free(d.ctl);
+	actions_free(d.core.actions);
 	if (d.store)
 		store_close(d.store);
 	/* after a forced stop the client may still own callbacks: leave it */

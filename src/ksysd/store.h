@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* Newest schema version this build knows (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_DB_NAME "ksys.db"
 
 struct store;
@@ -97,6 +97,8 @@ struct store_host {
 	char state[32];
 	char ha_monitor[16];    /* "" | enable | disable */
 	char vm_failure_detection_speed[16]; /* "" | fast | normal | slow */
+	char fsp_ip[64];        /* service processor address, "" until discovery */
+	char hmcs[256];         /* HMCs managing it, comma-separated */
 };
 
 enum store_prio {
@@ -120,6 +122,8 @@ struct store_host_group {
 	char mem_capacity[STORE_PRIO_N][16];
 	char cpu_capacity[STORE_PRIO_N][16];
 	int skip_power_on;      /* 0/1, shown "Skip_power_on: No" */
+	int64_t discovered_ms;  /* end of the last successful discovery, 0 never */
+	int64_t verified_ms;    /* end of the last verification, 0 never */
 };
 
 struct store_vios {
@@ -128,6 +132,9 @@ struct store_vios {
 	char host[STORE_NAME_MAX];      /* required */
 	int managed;            /* 1 by default */
 	char state[32];
+	char version[64];       /* "VIOS 3.1.0.00" when known */
+	char hm_version[64];    /* Host Monitor version, "" = Unknown */
+	int part_id;            /* LPAR id on its host */
 };
 
 struct store_vm {
@@ -140,6 +147,12 @@ struct store_vm {
 	char priority[16];      /* High | Medium | Low (default Medium, spec/D §5.3 Ex 3-48) */
 	char vm_failure_detection_speed[16];
 	char state[32];         /* INIT, READY_TO_MOVE, ... */
+	int part_id;            /* LPAR id on its host, 0 unknown */
+	char lpar_state[48];    /* PartitionState as the HMC last said */
+	char vm_status[48];     /* NO_OPERATION_IN_PROGRESS, ... */
+	char lpm_status[64];    /* last validation: "", "Validated", "Failed" ... */
+	char verify_error[2048];/* HMC error text of the last failed validation */
+	int64_t verified_ms;    /* time of the last validation, 0 never */
 };
 
 struct store_affinity {
@@ -206,6 +219,22 @@ int store_vm_list(struct store *s,
 		  int (*cb)(const struct store_vm *, void *), void *arg);
 int store_vm_delete(struct store *s, const char *name, char *err, size_t errlen);
 void store_vm_defaults(struct store_vm *v, const char *name);
+
+/* By UUID (case-insensitive): 0 and *out, or -1 "no vm has uuid 'u'". */
+int store_host_get_uuid(struct store *s, const char *uuid, struct store_host *out,
+			char *err, size_t errlen);
+int store_vios_get_uuid(struct store *s, const char *uuid, struct store_vios *out,
+			char *err, size_t errlen);
+int store_vm_get_uuid(struct store *s, const char *uuid, struct store_vm *out,
+		      char *err, size_t errlen);
+/* Rename (an LPAR renamed on the HMC); references follow.  Refused when the
+ * new name is taken. */
+int store_host_rename(struct store *s, const char *from, const char *to,
+		      char *err, size_t errlen);
+int store_vios_rename(struct store *s, const char *from, const char *to,
+		      char *err, size_t errlen);
+int store_vm_rename(struct store *s, const char *from, const char *to,
+		    char *err, size_t errlen);
 
 /* VM blacklist (hosts the VM must never be restarted on).  add refuses an
  * unknown VM or host and a duplicate; del refuses an entry not present.
@@ -312,5 +341,43 @@ int store_journal_end(struct store *s, int64_t id, const char *state,
 /* Rows never ended (to resume after a crash), oldest first. */
 int store_journal_open_list(struct store *s,
 			    int (*cb)(const struct store_journal *, void *), void *arg);
+
+/* Long actions (action.c): one row per action, its output lines in order.
+ * state: running | done | failed | interrupted. */
+struct store_action {
+	int64_t id;
+	char kind[32];
+	char object[256];
+	char state[16];
+	int status;             /* cmd_status it ended with; 0 while running */
+	int64_t started_ms, ended_ms;
+	int64_t n_lines;
+};
+int store_action_begin(struct store *s, const char *kind, const char *object,
+		       int64_t *id_out, char *err, size_t errlen);
+/* Appends one line (stream 'O', 'E' or 'P'). */
+int store_action_line(struct store *s, int64_t id, char stream, int64_t time_ms,
+		      const char *text, char *err, size_t errlen);
+int store_action_end(struct store *s, int64_t id, const char *state, int status,
+		     char *err, size_t errlen);
+int store_action_get(struct store *s, int64_t id, struct store_action *out,
+		     char *err, size_t errlen);
+/* Newest first, at most limit (<= 0: all). */
+int store_action_list(struct store *s, int limit,
+		      int (*cb)(const struct store_action *, void *), void *arg);
+/* Lines of action id in order. */
+int store_action_lines(struct store *s, int64_t id,
+		       int (*cb)(char stream, int64_t time_ms, const char *text, void *),
+		       void *arg);
+/* Marks every running action interrupted (ksysd start).  Returns how many. */
+int store_action_interrupt_all(struct store *s, char *err, size_t errlen);
+/* Deletes ended actions beyond the newest keep.  Returns rows deleted or -1. */
+int store_action_prune(struct store *s, int keep);
+
+/* Scheduler bookkeeping: the last time (epoch ms) a named periodic job ran
+ * ("quick_discovery", "deep_discovery"); 0 when never. */
+int store_sched_get(struct store *s, const char *name, int64_t *last_ms);
+int store_sched_set(struct store *s, const char *name, int64_t last_ms,
+		    char *err, size_t errlen);
 
 #endif

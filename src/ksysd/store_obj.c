@@ -7,6 +7,7 @@
  * done here first so errors name the object and the problem.  Child tables
  * (blacklist, affinity members, contacts) have small dedicated functions.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 enum ctype {
 	CT_TEXT = 0,
 	CT_INT,
+	CT_I64,
 };
 
 enum cflag {
@@ -66,6 +68,8 @@ static const char *const AFFKIND[] = { "collocation", "anticollocation", "workgr
 		      sizeof(((struct S *)0)->F), FL, RT, RL, NULL, 0, 0 }
 #define I(S, F, FL, MIN, MAX) { #F, CT_INT, offsetof(struct S, F), sizeof(int), FL, \
 		      NULL, NULL, NULL, MIN, MAX }
+#define L(S, F) { #F, CT_I64, offsetof(struct S, F), sizeof(int64_t), 0, \
+		      NULL, NULL, NULL, 0, 0 }
 #define N(a) ((int)(sizeof a / sizeof a[0]))
 
 static const struct col CLUSTER_COLS[] = {
@@ -98,6 +102,8 @@ static const struct col HOST_COLS[] = {
 	T(store_host, state, 0),
 	TA(store_host, ha_monitor, CF_NULL, ONOFF),
 	TA(store_host, vm_failure_detection_speed, CF_NULL, SPEED),
+	T(store_host, fsp_ip, 0),
+	T(store_host, hmcs, 0),
 };
 static const struct kind K_HOST = { "host", "host", HOST_COLS, N(HOST_COLS),
 	sizeof(struct store_host), NULL };
@@ -125,6 +131,8 @@ static const struct col HG_COLS[] = {
 	{ "cpu_low", CT_TEXT, offsetof(struct HG, cpu_capacity[STORE_PRIO_LOW]), 16,
 	  CF_REQUIRED, NULL, NULL, NULL, 0, 0 },
 	I(HG, skip_power_on, 0, 0, 1),
+	L(HG, discovered_ms),
+	L(HG, verified_ms),
 };
 static const struct dep HG_DEPS[] = {
 	{ "host", "host_group", "host", "remove the hosts from the group first" },
@@ -140,6 +148,9 @@ static const struct col VIOS_COLS[] = {
 	TR(store_vios, host, CF_REQUIRED, "host", "host"),
 	I(store_vios, managed, 0, 0, 1),
 	T(store_vios, state, 0),
+	T(store_vios, version, 0),
+	T(store_vios, hm_version, 0),
+	I(store_vios, part_id, 0, 0, 0),
 };
 static const struct kind K_VIOS = { "vios", "vios", VIOS_COLS, N(VIOS_COLS),
 	sizeof(struct store_vios), NULL };
@@ -154,6 +165,12 @@ static const struct col VM_COLS[] = {
 	TA(store_vm, priority, CF_REQUIRED, PRIO),
 	TA(store_vm, vm_failure_detection_speed, CF_NULL, SPEED),
 	T(store_vm, state, 0),
+	I(store_vm, part_id, 0, 0, 0),
+	T(store_vm, lpar_state, 0),
+	T(store_vm, vm_status, 0),
+	T(store_vm, lpm_status, 0),
+	T(store_vm, verify_error, 0),
+	L(store_vm, verified_ms),
 };
 static const struct kind K_VM = { "vm", "vm", VM_COLS, N(VM_COLS),
 	sizeof(struct store_vm), NULL };
@@ -229,6 +246,8 @@ static int validate(struct store *s, const struct kind *k, const void *rec,
 		const struct col *c = &k->cols[i];
 		const char *v = (const char *)rec + c->off;
 
+		if (c->t == CT_I64)
+			continue;
 		if (c->t == CT_INT) {
 			int x = *(const int *)(const void *)v;
 			if (c->imax > c->imin && (x < c->imin || x > c->imax) &&
@@ -291,6 +310,8 @@ static void bind_rec(sqlite3_stmt *st, const struct kind *k, const void *rec)
 
 		if (c->t == CT_INT)
 			sqlite3_bind_int(st, i + 1, *(const int *)(const void *)v);
+		else if (c->t == CT_I64)
+			sqlite3_bind_int64(st, i + 1, *(const int64_t *)(const void *)v);
 		else if (!*v && (c->flags & CF_NULL))
 			sqlite3_bind_null(st, i + 1);
 		else
@@ -308,6 +329,10 @@ static void read_rec(sqlite3_stmt *st, const struct kind *k, void *rec)
 
 		if (c->t == CT_INT) {
 			*(int *)(void *)v = sqlite3_column_int(st, i);
+			continue;
+		}
+		if (c->t == CT_I64) {
+			*(int64_t *)(void *)v = sqlite3_column_int64(st, i);
 			continue;
 		}
 		t = sqlite3_column_text(st, i);
@@ -397,6 +422,78 @@ static int obj_get(struct store *s, const struct kind *k, const char *name, void
 		return store_sqlerr(s, err, errlen, k->table);
 	store_err(err, errlen, "%s '%s' does not exist", k->label, name);
 	return -1;
+}
+
+/* The row whose uuid is uuid (case-insensitive). */
+static int obj_get_uuid(struct store *s, const struct kind *k, const char *uuid, void *out,
+			char *err, size_t errlen)
+{
+	char sql[1024];
+	size_t n;
+	sqlite3_stmt *st;
+	int rc;
+
+	n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+	n += collist(sql + n, sizeof sql - n, k, "");
+	snprintf(sql + n, sizeof sql - n, " FROM %s WHERE uuid = ? COLLATE NOCASE "
+		 "ORDER BY name LIMIT 1", k->table);
+	st = store_stmt(s, sql, err, errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_rec(st, k, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, err, errlen, k->table);
+	store_err(err, errlen, "no %s has uuid '%s'", k->label, uuid);
+	return -1;
+}
+
+/* Renames a row; references follow (ON UPDATE CASCADE). */
+static int obj_rename(struct store *s, const struct kind *k, const char *from,
+		      const char *to, char *err, size_t errlen)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int r;
+
+	if (!*to || strlen(to) >= STORE_NAME_MAX) {
+		store_err(err, errlen, "%s '%s': new name '%s' is empty or too long",
+			  k->label, from, to);
+		return -1;
+	}
+	r = exists(s, k->table, "name", from, NULL, NULL, 0, err, errlen);
+	if (r == -1)
+		return -1;
+	if (!r) {
+		store_err(err, errlen, "%s '%s' does not exist", k->label, from);
+		return -1;
+	}
+	r = exists(s, k->table, "name", to, NULL, NULL, 0, err, errlen);
+	if (r == -1)
+		return -1;
+	if (r) {
+		store_err(err, errlen, "%s '%s' cannot be renamed to '%s': that name "
+			  "is taken", k->label, from, to);
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "UPDATE %s SET name = ?2 WHERE name = ?1", k->table);
+	st = store_stmt(s, sql, err, errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_err(err, errlen, "%s '%s': %s", k->label, from, sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
 }
 
 typedef int (*obj_cb)(const void *, void *);
@@ -502,6 +599,17 @@ int store_##P##_get(struct store *s, const char *name, struct S *out,		\
 { return obj_get(s, &K, name, out, err, errlen); }				\
 WRAP_LIST(P, S, K)
 
+#define WRAP_UUID(P, S, K)							\
+int store_##P##_get_uuid(struct store *s, const char *uuid, struct S *out,	\
+			 char *err, size_t errlen)				\
+{ return obj_get_uuid(s, &K, uuid, out, err, errlen); }			\
+int store_##P##_rename(struct store *s, const char *from, const char *to,	\
+		       char *err, size_t errlen)				\
+{ return obj_rename(s, &K, from, to, err, errlen); }
+
+WRAP_UUID(host, store_host, K_HOST)
+WRAP_UUID(vios, store_vios, K_VIOS)
+WRAP_UUID(vm, store_vm, K_VM)
 WRAP(hmc, store_hmc, K_HMC)
 WRAP(host, store_host, K_HOST)
 WRAP(host_group, store_host_group, K_HG)
@@ -603,6 +711,7 @@ void store_vm_defaults(struct store_vm *v, const char *name)
 	v->managed = 1;
 	snprintf(v->priority, sizeof v->priority, "Medium");
 	snprintf(v->state, sizeof v->state, "INIT");
+	snprintf(v->vm_status, sizeof v->vm_status, "NO_OPERATION_IN_PROGRESS");
 }
 
 /* ---- child tables: (parent, member) pairs ---- */

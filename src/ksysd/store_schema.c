@@ -155,9 +155,51 @@ static const char MIGRATION_1[] =
 	" updated_ms INTEGER NOT NULL);"
 	"CREATE INDEX journal_open ON journal(is_open, id);";
 
+/* Version 2: what discovery and verification learn (FSP address and HMCs
+ * of a host, VIOS versions, LPAR ids and states, validation results), long
+ * actions with their output lines, and the scheduler's last runs. */
+static const char MIGRATION_2[] =
+	"ALTER TABLE host ADD COLUMN fsp_ip TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE host ADD COLUMN hmcs TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE host_group ADD COLUMN discovered_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE host_group ADD COLUMN verified_ms INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE vios ADD COLUMN version TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vios ADD COLUMN hm_version TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vios ADD COLUMN part_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE vm ADD COLUMN part_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE vm ADD COLUMN lpar_state TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vm ADD COLUMN vm_status TEXT NOT NULL"
+	" DEFAULT 'NO_OPERATION_IN_PROGRESS';"
+	"ALTER TABLE vm ADD COLUMN lpm_status TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vm ADD COLUMN verify_error TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vm ADD COLUMN verified_ms INTEGER NOT NULL DEFAULT 0;"
+
+	"CREATE TABLE action("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind TEXT NOT NULL,"
+	" object TEXT NOT NULL DEFAULT '',"
+	" state TEXT NOT NULL DEFAULT 'running'"
+	"  CHECK (state IN ('running','done','failed','interrupted')),"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" started_ms INTEGER NOT NULL,"
+	" ended_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX action_by_state ON action(state, id);"
+	"CREATE TABLE action_line("
+	" action INTEGER NOT NULL REFERENCES action(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" time_ms INTEGER NOT NULL,"
+	" stream TEXT NOT NULL CHECK (stream IN ('O','E','P')),"
+	" text TEXT NOT NULL,"
+	" PRIMARY KEY (action, seq));"
+
+	"CREATE TABLE schedule("
+	" name TEXT PRIMARY KEY NOT NULL,"
+	" last_ms INTEGER NOT NULL DEFAULT 0);";
+
 /* Index i holds the migration to version i+1. */
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
+	MIGRATION_2,
 };
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == STORE_SCHEMA_VERSION,

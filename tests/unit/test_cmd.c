@@ -37,7 +37,7 @@ run(const char *line)
 	snprintf(copy, sizeof(copy), "%s", line);
 	for (p = strtok(copy, " "); p && argc < 64; p = strtok(NULL, " "))
 		argv[argc++] = p;
-	return cmd_run(&src, argc, argv, &out, &err);
+	return cmd_run(&src, argc, argv, &out, &err, NULL);
 }
 
 static void
@@ -110,10 +110,11 @@ grammar(void)
 	is_int(run("add hmc h1 login="), CMD_USAGE, "an empty value");
 	is_int(run("modify hmc h1 port=12x"), CMD_USAGE, "a non-numeric integer");
 	is_int(run("modify vm vm1 priority=High"), CMD_REFUSED,
-	       "priority=High is accepted (case-insensitive), then refused as not served");
-	ok(strstr(buf_str(&err), "modify vm: this ksysd does not serve it yet; "
-	          "available: add ksyscluster, ") && strstr(buf_str(&err), "query hmc"),
-	   "the refusal");
+	       "priority=High is accepted (case-insensitive), then refused without a store");
+	ok(strstr(buf_str(&err), "modify vm") != NULL, "the refusal names the request");
+	is_int(run("discover hg HG1"), CMD_REFUSED, "an asynchronous command without ksysd");
+	ok(strstr(buf_str(&err), "discover host_group: needs a running ksysd") != NULL,
+	   "the refusal says why");
 	is_int(run("query system"), CMD_REFUSED, "a store command without a store");
 	ok(strstr(buf_str(&err), "query system: this ksysd has no configuration store") != NULL,
 	   "the refusal names the missing store");

@@ -27,7 +27,7 @@ run(const char *line)
 	snprintf(copy, sizeof(copy), "%s", line);
 	for (p = strtok(copy, " "); p && argc < 64; p = strtok(NULL, " "))
 		argv[argc++] = p;
-	return cmd_run(&src, argc, argv, &out, &err);
+	return cmd_run(&src, argc, argv, &out, &err, NULL);
 }
 
 /* First line of s, for a test description. */
@@ -95,18 +95,38 @@ cluster(void)
 	ok(strstr(ERR, "the KSYS cluster 'ITSO_HA' already exists and there can be only one")
 	   != NULL, "the refusal names the existing cluster: %s", line1(ERR));
 	is_int(run("q cl"), CMD_OK, "q cl");
-	is_str(OUT, "Name:            ITSO_HA\nState:           Online\nType:            HA\n",
-	       "query ksyscluster golden text (17-column labels)");
+	is_str(OUT, "Name:            ITSO_HA\nState:           Defined\nType:            HA\n",
+	       "query ksyscluster golden text (17-column labels), not verified yet");
 	is_int(run("-v -o json query ksyscluster"), CMD_OK, "query ksyscluster -v as JSON");
-	is_str(OUT, "[{\"name\":\"ITSO_HA\",\"state\":\"Online\",\"type\":\"HA\","
+	is_str(OUT, "[{\"name\":\"ITSO_HA\",\"state\":\"Defined\",\"type\":\"HA\","
 	       "\"ksysnodes\":\"ksys7005rbdr\"}]\n", "cluster JSON");
+	is_int(run("sync ksyscluster ITSO_HA"), CMD_REFUSED, "sync before verify");
+	ok(strstr(ERR, "is not verified yet; run 'ksysmgr verify ksyscluster ITSO_HA'") != NULL,
+	   "says verify first: %s", line1(ERR));
+	is_int(run("verify ksyscluster ITSO_HA"), CMD_REFUSED,
+	       "verify with a node that is not this controller");
+	ok(strstr(ERR, "ksysnodes 'ksys7005rbdr' does not name this controller") != NULL,
+	   "names the node: %s", line1(ERR));
 	is_int(run("delete ksyscluster NOPE"), CMD_REFUSED, "delete an unknown cluster");
 	ok(strstr(ERR, "no cluster named 'NOPE'; the KSYS cluster is 'ITSO_HA'") != NULL,
 	   "names the real one: %s", line1(ERR));
 	is_int(run("rm cl ITSO_HA"), CMD_OK, "delete ksyscluster");
 	ok(strstr(OUT, "Ksyscluster ITSO_HA was removed") != NULL, "removed");
 	is_int(run("add ksyscluster"), CMD_USAGE, "add ksyscluster needs a NAME");
-	is_int(run("add ksyscluster ITSO_HA type=HA"), CMD_OK, "re-created");
+	is_int(run("add ksyscluster ITSO_HA type=HA"), CMD_OK,
+	       "re-created with this controller as the node");
+	is_int(run("verify cl ITSO_HA"), CMD_OK, "verify ksyscluster");
+	is_str(OUT, "Verified, Please run: \"ksysmgr sync ksyscluster <ksysclustername>\"\n",
+	       "the Redbook's verify message");
+	is_int(run("sync ksyscluster"), CMD_OK, "sync ksyscluster (the only one)");
+	is_str(OUT, "Starting KSYS subsystem ...\n   Waiting for KSYS subsystem to start ...\n"
+	       "KSYS subsystem has started, you can begin adding HMCs, Hosts, etc\n",
+	       "the Redbook's sync messages");
+	is_int(run("q cl"), CMD_OK, "query after sync");
+	ok(strstr(OUT, "State:           Online\n") != NULL, "Online");
+	is_int(run("sync ksyscluster ITSO_HA"), CMD_OK, "sync again");
+	ok(strncmp(OUT, "Ksyscluster seems to already be online and running, restarting",
+	           60) == 0, "already online: %s", line1(OUT));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "buf.h"
 #include "store.h"
 #include "../tap.h"
 
@@ -227,6 +228,9 @@ static void test_open_modes(void)
 	   store_schema_migration(0) == NULL, "no migration outside 1..current");
 }
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 static void test_newer_refused(void)
 {
 	struct store *s;
@@ -240,7 +244,7 @@ static void test_newer_refused(void)
 		 "state directory", dir, STORE_SCHEMA_VERSION);
 	is_str(err, exp, "refusal message");
 	store_close(s);
-	raw_exec("PRAGMA user_version = 1");
+	raw_exec("PRAGMA user_version = " STRINGIFY(STORE_SCHEMA_VERSION));
 }
 
 static void test_migration_from_empty(void)
@@ -271,6 +275,98 @@ static void test_migration_from_empty(void)
 	ok(s && store_sys_set(s, "ha_monitor", "enable", err, sizeof err) == 0,
 	   "reopen at current version");
 	store_close(s);
+}
+
+/* A version-1 database with data is taken to the current version: rows
+ * survive, new columns get their defaults. */
+static void test_migration_v1_data(void)
+{
+	char d2[300], p[400];
+	struct store *s;
+	struct store_vm v;
+	struct store_host h;
+	sqlite3 *db;
+	int rc;
+
+	snprintf(d2, sizeof d2, "%s/v1", dir);
+	mkdir(d2, 0700);
+	snprintf(p, sizeof p, "%s/ksys.db", d2);
+	rc = sqlite3_open(p, &db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, store_schema_migration(1), NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "INSERT INTO host(name, uuid) VALUES('h1', 'u-h1');"
+				  "INSERT INTO vm(name, uuid, host, priority) "
+				  "VALUES('vm1', 'U-VM1', 'h1', 'High');"
+				  "PRAGMA user_version = 1;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	ok(rc == SQLITE_OK, "a version-1 database with a host and a VM");
+	s = store_open(d2, err, sizeof err);
+	ok(s != NULL, "version 1 migrated (%s)", s ? "" : err);
+	if (!s)
+		return;
+	is_int(store_schema_version(s), STORE_SCHEMA_VERSION, "at newest version");
+	ok(store_vm_get(s, "vm1", &v, err, sizeof err) == 0, "the VM survived");
+	is_str(v.priority, "High", "with its priority");
+	is_str(v.vm_status, "NO_OPERATION_IN_PROGRESS", "new column vm_status defaulted");
+	ok(store_host_get_uuid(s, "U-H1", &h, err, sizeof err) == 0 &&
+	   strcmp(h.name, "h1") == 0, "host found by uuid, case-insensitive");
+	ok(store_vm_get_uuid(s, "u-vm1", &v, err, sizeof err) == 0 &&
+	   strcmp(v.name, "vm1") == 0, "vm found by uuid");
+	ok(store_vm_get_uuid(s, "nope", &v, err, sizeof err) == -1 &&
+	   strcmp(err, "no vm has uuid 'nope'") == 0, "unknown uuid refused: %s", err);
+	store_close(s);
+}
+
+static int action_line_cb(char stream, int64_t time_ms, const char *text, void *arg)
+{
+	struct buf *b = arg;
+
+	(void)time_ms;
+	buf_printf(b, "%c:%s|", stream, text);
+	return 0;
+}
+
+static int action_count_cb(const struct store_action *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_actions(struct store *s)
+{
+	struct store_action a;
+	struct buf b = { 0 };
+	int64_t id = 0, id2 = 0, last = -1;
+	int n = 0;
+
+	ok(store_action_begin(s, "discover", "HG1", &id, err, sizeof err) == 0 && id > 0,
+	   "action begins");
+	ok(store_action_line(s, id, 'O', 1000, "Running discovery", err, sizeof err) == 0 &&
+	   store_action_line(s, id, 'P', 2000, "\tstep", err, sizeof err) == 0,
+	   "two lines appended");
+	store_action_lines(s, id, action_line_cb, &b);
+	is_str(buf_str(&b), "O:Running discovery|P:\tstep|", "lines replay in order");
+	ok(store_action_get(s, id, &a, err, sizeof err) == 0 &&
+	   strcmp(a.state, "running") == 0 && a.n_lines == 2, "running with 2 lines");
+	ok(store_action_end(s, id, "done", 0, err, sizeof err) == 0, "action ends");
+	ok(store_action_end(s, id, "done", 0, err, sizeof err) == -1, "ending twice refused");
+	store_action_begin(s, "verify", "HG1", &id2, err, sizeof err);
+	is_int(store_action_interrupt_all(s, err, sizeof err), 1,
+	       "one running action marked interrupted");
+	store_action_get(s, id2, &a, err, sizeof err);
+	is_str(a.state, "interrupted", "state interrupted");
+	store_action_list(s, 0, action_count_cb, &n);
+	is_int(n, 2, "two actions listed");
+	is_int(store_action_prune(s, 1), 1, "prune keeps the newest");
+	ok(store_action_get(s, id, &a, err, sizeof err) == -1, "the older one is gone");
+	ok(store_sched_get(s, "quick_discovery", &last) == 0 && last == 0,
+	   "schedule never ran");
+	ok(store_sched_set(s, "quick_discovery", 1234, err, sizeof err) == 0 &&
+	   store_sched_get(s, "quick_discovery", &last) == 0 && last == 1234,
+	   "schedule remembered");
+	buf_free(&b);
 }
 
 static void test_system(struct store *s)
@@ -740,6 +836,7 @@ int main(void)
 	test_open_modes();
 	test_newer_refused();
 	test_migration_from_empty();
+	test_migration_v1_data();
 	s = store_open(dir, err, sizeof err);
 	ok(s != NULL, "reopen after version tests (%s)", s ? "" : err);
 	if (!s)
@@ -752,6 +849,7 @@ int main(void)
 	test_transactions(s);
 	test_events(s);
 	test_inventory(s);
+	test_actions(s);
 	test_journal(&s);
 	if (s)
 		test_persist(&s);
