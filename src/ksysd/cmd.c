@@ -131,6 +131,9 @@ static const struct attr_spec a_lpm[] = {
 	{ "to", AT_STRING, 0, 0, NULL }, { "action", AT_ENUM, 0, 0, "validate|migrate" },
 	ATTR_END };
 
+static const struct attr_spec a_query_event[] = {
+	{ "type", AT_STRING, 0, 0, NULL }, { "since", AT_INT, 0, 2000000000, "event ID" },
+	{ "limit", AT_INT, 1, 100000, "events" }, ATTR_END };
 static const struct attr_spec a_query_action[] = {
 	{ "monitor", AT_YESNO, 0, 0, NULL }, ATTR_END };
 
@@ -181,7 +184,7 @@ static const struct pair pairs[] = {
 	{ "add", "notify", NAMES_NONE, a_add_notify, S(cmd_cfg_add_notify) },
 	{ "query", "notify", NAMES_OPTIONAL, NULL, S(cmd_cfg_query_notify) },
 	{ "delete", "notify", NAMES_NONE, a_del_notify, S(cmd_cfg_delete_notify) },
-	{ "query", "event", NAMES_NONE, NULL, NONE },
+	{ "query", "event", NAMES_NONE, a_query_event, S(cmd_event_query) },
 	{ "query", "action", NAMES_OPTIONAL, a_query_action, A(cmd_action_query) },
 };
 

@@ -125,6 +125,8 @@ CMD_SYNC(cmd_vm_manage);                /* manage and unmanage */
 CMD_ASYNC(cmd_disc_discover);
 CMD_ASYNC(cmd_disc_verify);
 CMD_ASYNC(cmd_disc_lpm);
+/* cmd_event.c: `query event [type=] [since=ID] [limit=N]`. */
+CMD_SYNC(cmd_event_query);
 /* cmd_action.c: `query action [ID] [monitor=yes]`. */
 CMD_ASYNC(cmd_action_query);
 

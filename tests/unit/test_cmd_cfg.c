@@ -130,6 +130,36 @@ cluster(void)
 }
 
 static void
+events(void)
+{
+	struct store_event e;
+	char er[256];
+	int i;
+
+	is_int(run("query event"), CMD_OK, "query event with an empty log");
+	is_str(OUT, "No event\n", "says there is none");
+	for (i = 0; i < 3; i++) {
+		memset(&e, 0, sizeof(e));
+		snprintf(e.name, sizeof(e.name), "%s", i == 1 ? "VM_VERIFY_FAILED" :
+		         "DISCOVERY_COMPLETED");
+		snprintf(e.severity, sizeof(e.severity), "info");
+		snprintf(e.object_kind, sizeof(e.object_kind), "host_group");
+		snprintf(e.object_name, sizeof(e.object_name), "HG%d", i);
+		snprintf(e.text, sizeof(e.text), "event %d", i);
+		store_event_add(src.store, &e, er, sizeof(er));
+	}
+	is_int(run("q ev"), CMD_OK, "q ev");
+	ok(strstr(OUT, "Event:               DISCOVERY_COMPLETED\n") &&
+	   strstr(OUT, "Object:              host_group HG2\n"), "records with the 21-column layout");
+	is_int(run("query event type=VM_VERIFY_FAILED"), CMD_OK, "filtered by type");
+	ok(strstr(OUT, "HG1") && !strstr(OUT, "HG0") && !strstr(OUT, "HG2"), "only that type");
+	is_int(run("-o json query event since=2"), CMD_OK, "since an ID, as JSON");
+	ok(strncmp(OUT, "[{\"id\":3,", 9) == 0 && !strstr(OUT, "HG1"), "only newer events: %s",
+	   line1(OUT));
+	is_int(run("query event limit=0"), CMD_USAGE, "limit out of range");
+}
+
+static void
 system_attrs(void)
 {
 	static const char golden[] =
@@ -345,6 +375,7 @@ main(void)
 	   "says where hosts come from: %s", line1(ERR));
 	seed();
 	cluster();
+	events();
 	system_attrs();
 	host_groups();
 	notify();
