@@ -149,6 +149,45 @@ static void chmod_if_exists(const char *path, const char *suffix)
 			p, strerror(errno));
 }
 
+int store_check(const char *statedir, char *msg, size_t msglen)
+{
+	char path[4200];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc, v = -1;
+
+	snprintf(path, sizeof path, "%s/%s", statedir, STORE_DB_NAME);
+	if (access(path, F_OK) == -1) {
+		store_err(msg, msglen, "%s: absent; ksysd will create it (schema version %d)",
+			  path, STORE_SCHEMA_VERSION);
+		return 0;
+	}
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		store_err(msg, msglen, "%s: not a ksys database: %s", path,
+			  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (v < 0)
+		return -1;
+	if (v > STORE_SCHEMA_VERSION) {
+		store_err(msg, msglen, "%s: written by a newer ksysd (schema version %d; "
+			  "this ksysd knows up to %d); upgrade ksysd or restore a backup "
+			  "of the state directory", path, v, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v < STORE_SCHEMA_VERSION)
+		store_err(msg, msglen, "%s: schema version %d, will be migrated to %d at start",
+			  path, v, STORE_SCHEMA_VERSION);
+	else
+		store_err(msg, msglen, "%s: schema version %d", path, v);
+	return 0;
+}
+
 struct store *store_open(const char *statedir, char *err, size_t errlen)
 {
 	struct store *s;

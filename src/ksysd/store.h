@@ -31,6 +31,10 @@ const char *store_schema_migration(int version);
  * store_close) or NULL with err filled. */
 struct store *store_open(const char *statedir, char *err, size_t errlen);
 void store_close(struct store *s);
+/* For `ksysd -t`: inspects STATEDIR/ksys.db read-only, without migrating.
+ * 0 with msg describing it (absent, current, to be migrated), or -1 with msg
+ * saying why ksysd would refuse it (newer version, not a database). */
+int store_check(const char *statedir, char *msg, size_t msglen);
 int store_schema_version(struct store *s);
 /* Absolute-or-as-given path of the database file (owned by s). */
 const char *store_path(struct store *s);

@@ -236,7 +236,18 @@ static void test_newer_refused(void)
 	struct store *s;
 	char exp[1024];
 
-	ok(raw_exec("PRAGMA user_version = 99") == 0, "bump user_version to 99");
+	{
+		char m[1024], ex2[1024];
+		ok(store_check(dir, m, sizeof m) == 0, "store_check accepts the current db");
+		snprintf(ex2, sizeof ex2, "%s/ksys.db: schema version %d", dir,
+			 STORE_SCHEMA_VERSION);
+		is_str(m, ex2, "and describes it");
+		ok(raw_exec("PRAGMA user_version = 99") == 0, "bump user_version to 99");
+		ok(store_check(dir, m, sizeof m) == -1 && strstr(m, "written by a newer ksysd"),
+		   "store_check refuses a newer db: %s", m);
+		ok(store_check("/nonexistent-dir", m, sizeof m) == 0 && strstr(m, "absent"),
+		   "an absent db is fine for a check: %s", m);
+	}
 	s = store_open(dir, err, sizeof err);
 	ok(s == NULL, "newer database refused");
 	snprintf(exp, sizeof exp, "%s/ksys.db: written by a newer ksysd (schema version 99; "
