@@ -398,6 +398,47 @@ host_clear(struct world *w, int argc, const char *const *argv, int check_only,
 	return 0;
 }
 
+/* ---- partition faults ---- */
+
+static int
+lpar_arg(struct world *w, const char *name, struct sim_lpar **out, char *err, size_t errlen)
+{
+	*out = world_lpar_by_name(w, name);
+	if (*out)
+		return 0;
+	snprintf(err, errlen, "no partition named '%s'", name);
+	return -1;
+}
+
+static int
+rmc_set(struct world *w, const char *name, int active, int check_only,
+        char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+
+	if (lpar_arg(w, name, &l, err, errlen) == -1)
+		return -1;
+	if (!check_only)
+		world_lpar_set_rmc(w, l, active);
+	return 0;
+}
+
+static int
+rmc_down_apply(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	(void)argc;
+	return rmc_set(w, argv[0], 0, check_only, err, errlen);
+}
+
+static int
+rmc_up_apply(struct world *w, int argc, const char *const *argv, int check_only,
+             char *err, size_t errlen)
+{
+	(void)argc;
+	return rmc_set(w, argv[0], 1, check_only, err, errlen);
+}
+
 static const struct simfault_kind kinds[] = {
 	{ "hmc-down", 1, 1, hmc_down_apply, hmc_down_clear, 1, "HMC|all",
 	  "HMC stops listening and drops its connections" },
@@ -415,6 +456,11 @@ static const struct simfault_kind kinds[] = {
 	  "running with restart-stale)" },
 	{ "host-state", 2, 3, host_state_apply, host_clear, 1, "HOST STATE [restart-stale]",
 	  "set the host state (no_connection and initializing leave partitions as they are)" },
+	{ "rmc-down", 1, 1, rmc_down_apply, rmc_up_apply, 1, "PARTITION",
+	  "the HMC loses RMC to the partition: ResourceMonitoringControlState inactive, "
+	  "Migrate/MigrateValidate fail HSCL2957" },
+	{ "rmc-up", 1, 1, rmc_up_apply, NULL, 0, "PARTITION",
+	  "RMC to the partition is back (active again while it runs)" },
 };
 
 const struct simfault_kind *
@@ -518,6 +564,9 @@ simfault_show(struct world *w, struct buf *out)
 		world_state_word(world_host_state_name(w->hosts[i].state), st, sizeof st);
 		buf_printf(out, "host-state %s %s\n", w->hosts[i].name, st);
 	}
+	for (i = 0; i < w->n_lpars; i++)
+		if (w->lpars[i].rmc_inactive)
+			buf_printf(out, "rmc-down %s\n", w->lpars[i].name);
 }
 
 /* ---- timeline ---- */

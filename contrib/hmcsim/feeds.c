@@ -14,6 +14,7 @@
 #define K2_NS "http://www.w3.org/XML/1998/namespace/k2"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 #define AUTHOR "IBM Power Systems Management Console"
+#define SIM_BOOT_DISK_MB 102400         /* every VIOS's own hdisk0 */
 
 static const char *const kind_names[] = {
 	[SIMFEED_MS] = "ManagedSystem",
@@ -395,6 +396,48 @@ stale_view(const struct sim_lpar *l, const struct sim_host *host)
 }
 
 static void
+physical_volume(struct buf *c, int d, const char *name, const char *id, long long mb,
+                int shared)
+{
+	char udid[128];
+
+	world_disk_udid(id, udid, sizeof udid);
+	open_complex(c, d, "PhysicalVolume", "CUD");
+	leaf(c, d + 1, "Description", "CUD", shared ? "MPIO IBM 2076 FC Disk"
+	                                            : "SAS Disk Drive");
+	leaf(c, d + 1, "ReservePolicy", "CUD", shared ? "NoReserve" : "SinglePath");
+	leaf(c, d + 1, "UniqueDeviceID", "ROR", udid);
+	leaf(c, d + 1, "AvailableForUsage", "CUD", tf(shared));
+	leaff(c, d + 1, "VolumeCapacity", "CUR", "%lld", mb);
+	leaf(c, d + 1, "VolumeName", "CUR", name);
+	leaf(c, d + 1, "VolumeState", "ROR", "active");
+	leaf(c, d + 1, "VolumeUniqueID", "ROR", id);
+	leaf(c, d + 1, "IsFibreChannelBacked", "ROR", tf(shared));
+	close_el(c, d, "PhysicalVolume");
+}
+
+/* The disks VIOS v sees: its own boot disk hdisk0 (in rootvg, so not
+ * available), then every shared disk of the topology it is listed for. */
+static void
+physical_volumes(struct buf *c, int d, struct world *w, const struct sim_lpar *v)
+{
+	char id[SIM_UUID_LEN], name[24];
+	int k = 1;
+
+	open_complex(c, d, "PhysicalVolumes", "CUD");
+	world_boot_disk_id(v, id, sizeof id);
+	physical_volume(c, d + 1, "hdisk0", id, SIM_BOOT_DISK_MB, 0);
+	for (size_t i = 0; i < w->n_disks; i++) {
+		const struct sim_disk *dk = &w->disks[i];
+		if (!world_disk_seen_by(dk, v->idx))
+			continue;
+		snprintf(name, sizeof name, "hdisk%d", k++);
+		physical_volume(c, d + 1, name, dk->id, dk->size_gb * 1024, 1);
+	}
+	close_el(c, d, "PhysicalVolumes");
+}
+
+static void
 lpar_content(struct buf *c, int d, struct world *w, const struct sim_hmc *h,
              const struct sim_lpar *l, int stale)
 {
@@ -419,6 +462,7 @@ lpar_content(struct buf *c, int d, struct world *w, const struct sim_hmc *h,
 	     tf(st == SIM_LPAR_STARTING || st == SIM_LPAR_SHUTTING_DOWN));
 	leaf(c, d + 1, "MigrationState", "ROR",
 	     st == SIM_LPAR_MIGRATING_RUNNING ? "Migration_Starting" : "Not_Migrating");
+	leaf(c, d + 1, "OperatingSystemVersion", "ROR", world_lpar_os_version(l));
 	leaff(c, d + 1, "PartitionID", "COD", "%d", l->id);
 
 	open_complex(c, d + 1, "PartitionMemoryConfiguration", "CUD");
@@ -460,7 +504,8 @@ lpar_content(struct buf *c, int d, struct world *w, const struct sim_hmc *h,
 	buf_printf(c, "<ReferenceCode kb=\"ROO\" kxe=\"true\">");
 	buf_put_xml_escaped(c, l->refcode);
 	buf_puts(c, "</ReferenceCode>\n");
-	leaf(c, d + 1, "ResourceMonitoringControlState", "ROR", running ? "active" : "inactive");
+	leaf(c, d + 1, "ResourceMonitoringControlState", "ROR",
+	     running && !l->rmc_inactive ? "active" : "inactive");
 	leaf(c, d + 1, "ResourceMonitoringIPAddress", "ROR", l->ip);
 	if (host) {
 		snprintf(href, sizeof href, "%s/rest/api/uom/ManagedSystem/%s", base, host->uuid);
@@ -473,6 +518,8 @@ lpar_content(struct buf *c, int d, struct world *w, const struct sim_hmc *h,
 	leaf(c, d + 1, "RemoteRestartCapable", "CUD", "false");
 	leaf(c, d + 1, "SimplifiedRemoteRestartCapable", "CUD", tf(l->srr_capable));
 	leaf(c, d + 1, "RemoteRestartState", "ROR", rr[0] ? rr : "Invalid");
+	if (l->is_vios)
+		physical_volumes(c, d + 1, w, l);
 	root_close(c, d, type);
 }
 

@@ -3,6 +3,10 @@
  * VirtualIOServer and ManagementConsole, job templates, JobResponse,
  * HttpErrorResponse and LogonResponse.
  *
+ * VirtualIOServer entries list PhysicalVolumes: the VIOS's own boot disk
+ * hdisk0 (AvailableForUsage false), then every shared disk it sees as hdisk1..
+ * in topology order, with the UniqueDeviceID of world_disk_udid().
+ *
  * Element names follow the wire contract in src/ksysd/hmc_types.h exactly;
  * every element carries kb/kxe, complex types carry schemaVersion and
  * Metadata.  Builders only append to a struct buf and never fail.  Not for

@@ -319,7 +319,7 @@ run_passthrough(struct world *w, struct sim_job *j, struct sim_lpar *l)
 	                        ? &w->hosts[l->host] : NULL;
 	char msg[256];
 
-	if (!host || host->state != SIM_HOST_OPERATING || l->state != SIM_LPAR_RUNNING) {
+	if (!host || host->state != SIM_HOST_OPERATING || !world_lpar_rmc_active(l)) {
 		/* unverified vs real HMC: RMC to the VIOS is down */
 		snprintf(msg, sizeof msg, "HSCL2970 The IOServer command has failed because the"
 		         " RMC connection to partition %s is not active.", l->name);
@@ -329,15 +329,18 @@ run_passthrough(struct world *w, struct sim_job *j, struct sim_lpar *l)
 		finish(w, j, SIM_JOB_COMPLETED_WITH_ERROR);
 		return;
 	}
-	struct buf out = {0};
+	struct buf out = {0}, errout = {0};
 	int rc = 0;
 	char rcs[16];
-	simjob_passthrough(w, l, simjob_param(j, "inputXML"), &out, &rc);
+	simjob_passthrough(w, l, simjob_param(j, "inputXML"), &out, &errout, &rc);
 	add_result(j, "StdOut", buf_str(&out));
+	if (errout.len)
+		add_result(j, "StdError", buf_str(&errout));
 	add_result(j, "RMCReturnCode", "0");
 	snprintf(rcs, sizeof rcs, "%d", rc);
 	add_result(j, "CMDReturnCode", rcs);
 	buf_free(&out);
+	buf_free(&errout);
 	finish(w, j, SIM_JOB_COMPLETED_OK);
 }
 
@@ -370,7 +373,14 @@ complete(struct world *w, struct sim_job *j)
 		int immediate = is_true(simjob_param(j, "immediate"));
 		int restart = is_true(simjob_param(j, "restart"))
 		              || (op && strncmp(op, "dump", 4) == 0);
-		rc = world_power_off(w, l, immediate, err, sizeof err);
+		if (op && strcmp(op, "osshutdown") == 0 && world_lpar_state_active(l->state) &&
+		    !world_lpar_rmc_active(l)) {
+			/* the OS is asked to shut down over RMC */
+			snprintf(err, sizeof err, "HSCL0DB4 %s", world_hscl_text("HSCL0DB4"));
+			rc = -1;
+		} else {
+			rc = world_power_off(w, l, immediate, err, sizeof err);
+		}
 		if (rc == 0 && restart)
 			rc = world_power_on(w, l, NULL, err, sizeof err);
 	} else if (strcmp(j->operation, "RemoteRestart") == 0) {

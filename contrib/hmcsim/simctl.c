@@ -24,6 +24,7 @@
 #include "feeds.h"
 #include "log.h"
 #include "loop.h"
+#include "passthru.h"
 
 #define CTL_MAX_CLIENTS 64
 #define CTL_MAX_WORDS 32
@@ -152,6 +153,8 @@ show_disks(struct world *w, const char *name, struct buf *out)
 {
 	size_t i, k, n = 0;
 
+	char udid[128];
+
 	for (i = 0; i < w->n_disks; i++) {
 		const struct sim_disk *d = &w->disks[i];
 		if (!match(name, d->id))
@@ -159,7 +162,8 @@ show_disks(struct world *w, const char *name, struct buf *out)
 		buf_printf(out, "%s %lld ", d->id, d->size_gb);
 		for (k = 0; k < d->n_vios; k++)
 			buf_printf(out, "%s%s", k ? "," : "", w->lpars[d->vios[k]].name);
-		buf_putc(out, '\n');
+		world_disk_udid(d->id, udid, sizeof udid);
+		buf_printf(out, " %s\n", udid);
 		n++;
 	}
 	return n;
@@ -265,6 +269,12 @@ show_timing(struct world *w, const char *name, struct buf *out)
 }
 
 static size_t
+show_passthru(struct world *w, const char *name, struct buf *out)
+{
+	return simpt_show(w, name, out);
+}
+
+static size_t
 show_faults(struct world *w, const char *name, struct buf *out)
 {
 	size_t before = out->len;
@@ -290,6 +300,7 @@ static const struct {
 	{ "capacity", "capacity", "host", show_capacity, 0 },
 	{ "faults", "fault", "fault", show_faults, 0 },
 	{ "timing", "timing", "timing", show_timing, 0 },
+	{ "passthru", "passthrough", "pass-through action or VM", show_passthru, 0 },
 };
 
 int
@@ -314,7 +325,7 @@ simctl_show(struct world *w, const char *what, const char *name, struct buf *out
 		return 0;
 	}
 	snprintf(err, errlen, "usage: show hosts|vioses|vms|instances|disks|jobs|"
-	         "counters|hmcs|capacity|faults|timing [NAME]");
+	         "counters|hmcs|capacity|faults|timing|passthru [NAME]");
 	return -1;
 }
 
@@ -325,7 +336,7 @@ help(struct buf *out)
 {
 	buf_puts(out,
 	         "show hosts|vioses|vms|instances|disks|jobs|counters|hmcs|capacity|"
-	         "faults|timing [NAME]\n"
+	         "faults|timing|passthru [NAME]\n"
 	         "fault KIND NAME [ARGS]  -- inject a fault (kinds below)\n"
 	         "clear KIND NAME  -- undo a fault\n"
 	         "ping  -- answers pong\n"
@@ -344,7 +355,7 @@ simctl_exec(struct world *w, int argc, const char *const *argv, struct buf *out,
 	if (strcmp(argv[0], "show") == 0) {
 		if (argc < 2 || argc > 3) {
 			snprintf(err, errlen, "usage: show hosts|vioses|vms|instances|disks|"
-			         "jobs|counters|hmcs|capacity|faults|timing [NAME]");
+			         "jobs|counters|hmcs|capacity|faults|timing|passthru [NAME]");
 			return -1;
 		}
 		return simctl_show(w, argv[1], argc == 3 ? argv[2] : NULL, out, err, errlen);

@@ -32,7 +32,8 @@ int simctl_exec(struct world *w, int argc, const char *const *argv, struct buf *
                 char *err, size_t errlen);
 
 /* `show WHAT [NAME]`: WHAT is hosts, vioses, vms, instances, disks, jobs,
- * counters, hmcs, capacity, faults or timing (singular forms accepted).
+ * counters, hmcs, capacity, faults, timing or passthru (singular forms
+ * accepted).
  * NAME restricts the output to the object whose first field is NAME (an
  * error if there is none). */
 int simctl_show(struct world *w, const char *what, const char *name, struct buf *out,

@@ -132,6 +132,25 @@ check_name(const char *what, const char *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* A free-text value served in XML: printable ASCII, not empty, bounded. */
+static int
+check_text(const char *what, const char *key, const char *s, size_t size,
+           char *err, size_t errlen)
+{
+	const char *p;
+
+	if (!*s || strlen(s) >= size) {
+		snprintf(err, errlen, "%s: %s must be 1 to %zu characters", what, key, size - 1);
+		return -1;
+	}
+	for (p = s; *p; p++)
+		if (*p < ' ' || *p > '~') {
+			snprintf(err, errlen, "%s: %s may only hold printable ASCII", what, key);
+			return -1;
+		}
+	return 0;
+}
+
 /* "TTTT-MMM*SSSSSSS" */
 static int
 parse_mtms(const char *what, const char *s, char *type, char *model, char *serial,
@@ -429,6 +448,14 @@ simtopo_add_lpar(struct tb *tb, const struct lpar_spec *s, const char *where,
 		snprintf(err, errlen, "%s: ip is too long", what);
 		return -1;
 	}
+	if (s->os_version && check_text(what, "os_version", s->os_version,
+	                                sizeof l->os_version, err, errlen) == -1)
+		return -1;
+	if (s->rmc && strcmp(s->rmc, "active") != 0 && strcmp(s->rmc, "inactive") != 0) {
+		snprintf(err, errlen, "%s: rmc must be \"active\" or \"inactive\", got '%s'",
+		         what, s->rmc);
+		return -1;
+	}
 	if (grow((void **)&tb->lpars, &tb->c_lpars, tb->n_lpars, sizeof *tb->lpars) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -456,6 +483,9 @@ simtopo_add_lpar(struct tb *tb, const struct lpar_spec *s, const char *where,
 	         l->srr_capable ? "Remote_Restartable" : "Invalid");
 	if (s->ip)
 		snprintf(l->ip, sizeof l->ip, "%s", s->ip);
+	snprintf(l->os_version, sizeof l->os_version, "%s", s->os_version ? s->os_version
+	         : world_default_os_version(l->is_vios, l->os_type));
+	l->rmc_inactive = s->rmc && strcmp(s->rmc, "inactive") == 0;
 	l->proc_desired = round2(s->proc);
 	l->proc_min = round2(pmin);
 	l->proc_max = round2(pmax);

@@ -70,6 +70,8 @@ struct host_spec {
 
 struct lpar_spec {
 	const char *name, *host, *state, *os, *uuid, *ip;
+	const char *os_version;         /* OperatingSystemVersion; NULL: default */
+	const char *rmc;                /* "active" | "inactive"; NULL: active */
 	double proc, proc_min, proc_max, mem_gb, mem_min_gb, mem_max_gb;
 	int srr;                        /* -1 unset */
 	int is_vios;

@@ -185,11 +185,11 @@ part_common(lua_State *L, int is_vios)
 {
 	static const char *const lkeys[] = { "name", "host", "proc", "proc_min",
 		"proc_max", "mem_gb", "mem_min_gb", "mem_max_gb", "state", "os", "srr",
-		"uuid", "ip", NULL };
+		"uuid", "ip", "os_version", "rmc", NULL };
 	static const char *const vkeys[] = { "name", "host", "proc", "mem_gb", "uuid",
-		"ip", NULL };
+		"ip", "os_version", NULL };
 	const char *what = is_vios ? "vios{}" : "lpar{}";
-	char name[SIM_NAME_LEN], host[SIM_NAME_LEN], state[32], os[32];
+	char name[SIM_NAME_LEN], host[SIM_NAME_LEN], state[32], os[32], osv[80], rmc[16];
 	char uuid[SIM_UUID_LEN], ip[64], where[SIMTOPO_WHERE_LEN], err[512], msg[640];
 	struct lpar_spec s = { 0 };
 	int srr = -1;
@@ -202,7 +202,9 @@ part_common(lua_State *L, int is_vios)
 	s.ip = fstr(L, what, "ip", ip, sizeof ip);
 	s.proc = fnum(L, what, "proc", is_vios ? 1.0 : -1);
 	s.mem_gb = fnum(L, what, "mem_gb", is_vios ? 8 : -1);
+	s.os_version = fstr(L, what, "os_version", osv, sizeof osv);
 	if (!is_vios) {
+		s.rmc = fstr(L, what, "rmc", rmc, sizeof rmc);
 		s.state = fstr(L, what, "state", state, sizeof state);
 		s.os = fstr(L, what, "os", os, sizeof os);
 		s.proc_min = fnum(L, what, "proc_min", -1);

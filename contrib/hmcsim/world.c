@@ -7,8 +7,9 @@
  * caller can forget them.  No I/O and no timers: callers own time.
  *
  * HSCL codes: HSCL3681 (already on), HSCL1558 (already off), HSCL05DF (not
- * in a state for the operation) and HSCL0DB4 are real HMC codes (pypowervm
- * matches them); the others below are the simulator's own choice.
+ * in a state for the operation), HSCL0DB4 and HSCL2957 (no RMC connection,
+ * with the real HMC's wording) are real HMC codes (pypowervm matches the
+ * first four); the others below are the simulator's own choice.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #define HSCL_RR_STALE     "HSCLA9E4"
 #define HSCL_RR_CLEANUP   "HSCLA9E5"
 #define HSCL_MIG_VIOS     "HSCLB103"
+#define HSCL_NO_RMC       "HSCL2957"
 
 static const struct {
 	const char *code, *text;
@@ -55,6 +57,10 @@ static const struct {
 	  "cleanup operation first." },
 	{ HSCL_RR_CLEANUP, "There is no remote restart data to clean up." },
 	{ HSCL_MIG_VIOS, "A Virtual I/O Server partition cannot be migrated." },
+	{ HSCL_NO_RMC, "Either there is currently no RMC connection between the "
+	  "management console and the partition or the partition does not support "
+	  "dynamic partitioning operations. Please check the partition configuration "
+	  "and try again." },
 };
 
 static const char *const host_state_names[] = {
@@ -661,6 +667,16 @@ world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 		       world_lpar_state_name(l->state));
 		return -1;
 	}
+	/* LPM moves a running OS: the HMC needs RMC to the partition */
+	if (!world_lpar_rmc_active(l)) {
+		seterr(err, errlen, HSCL_NO_RMC, "Either there is currently no RMC "
+		       "connection between the management console and the partition "
+		       "%s (%d*%s-%s*%s) or the partition does not support dynamic "
+		       "partitioning operations. Please check the partition "
+		       "configuration and try again.", l->name, l->id, src->mtms_type,
+		       src->mtms_model, src->mtms_serial);
+		return -1;
+	}
 	if (target == src) {
 		seterr(err, errlen, HSCL_SAME_HOST, "The partition %s is already on "
 		       "the managed system %s.", l->name, target->name);
@@ -850,4 +866,97 @@ world_state_word(const char *state, char *out, size_t len)
 	for (i = 0; state[i] && i + 1 < len; i++)
 		out[i] = state[i] == ' ' ? '_' : state[i];
 	out[i] = '\0';
+}
+
+/* ---- disks, OS versions and RMC ---- */
+
+const char *
+world_default_os_version(int is_vios, const char *os_type)
+{
+	if (is_vios)
+		return "VIOS 3.1.0.00";
+	if (os_type && strcmp(os_type, "OS400") == 0)
+		return "IBM i 7.4";
+	return "AIX 7.2 7200-04-01-1939";
+}
+
+const char *
+world_lpar_os_version(const struct sim_lpar *l)
+{
+	return l->os_version[0] ? l->os_version
+	                        : world_default_os_version(l->is_vios, l->os_type);
+}
+
+void
+world_disk_udid(const char *id, char *out, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char raw[SIM_NAME_LEN + 16];
+	size_t n, i, o = 0;
+
+	if (!len)
+		return;
+	n = (size_t)snprintf(raw, sizeof raw, "3IBM2145%s", id ? id : "");
+	if (n >= sizeof raw)
+		n = sizeof raw - 1;
+	out[0] = '\0';
+	if (len < 3)
+		return;
+	out[o++] = '0';
+	out[o++] = '1';
+	for (i = 0; i < n && o + 4 < len; i += 3) {
+		unsigned v = (unsigned char)raw[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned char)raw[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)raw[i + 2];
+		out[o++] = b64[(v >> 18) & 63];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+void
+world_boot_disk_id(const struct sim_lpar *v, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; v->uuid[i] && o + 1 < len; i++)
+		if (v->uuid[i] != '-')
+			out[o++] = v->uuid[i];
+	if (len)
+		out[o] = '\0';
+}
+
+int
+world_disk_seen_by(const struct sim_disk *d, int lpar_idx)
+{
+	size_t k;
+
+	for (k = 0; k < d->n_vios; k++)
+		if (d->vios[k] == lpar_idx)
+			return 1;
+	return 0;
+}
+
+int
+world_lpar_rmc_active(const struct sim_lpar *l)
+{
+	return !l->rmc_inactive &&
+	       (l->state == SIM_LPAR_RUNNING || l->state == SIM_LPAR_MIGRATING_RUNNING);
+}
+
+void
+world_lpar_set_rmc(struct world *w, struct sim_lpar *l, int active)
+{
+	(void)w;
+	if (l->rmc_inactive == !active)
+		return;
+	l->rmc_inactive = !active;
+	log_msg(LOGL_NOTICE, "world", "event=rmc_%s lpar=%s state=\"%s\"",
+	        active ? "up" : "down", l->name, world_lpar_state_name(l->state));
 }

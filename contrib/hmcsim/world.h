@@ -101,6 +101,18 @@ struct sim_lpar {
 	 * RemoteRestartState while stale_host >= 0. */
 	enum sim_lpar_state stale_state;
 	char stale_rr_state[40];
+	/* OperatingSystemVersion ("VIOS 3.1.0.00", "AIX 7.2 7200-04-01-1939");
+	 * "" serves the default of its type. */
+	char os_version[64];
+	/* RMC forced inactive (rmc-down fault, rmc="inactive" in a topology):
+	 * ResourceMonitoringControlState reads "inactive" even while running,
+	 * and operations that need RMC fail.  Without it RMC is active exactly
+	 * while the partition runs. */
+	int rmc_inactive;
+	/* Pass-through bookkeeping (passthru.c): named by a VIO_HS_ADD_VM (or
+	 * ADD_MS for a VIOS) / VIO_HS_START_VM request, undone by REMOVE_VM /
+	 * STOP_VM. */
+	int hs_added, hs_started;
 };
 
 enum sim_job_status {
@@ -138,13 +150,23 @@ struct sim_job {
 	int deleted;                    /* DELETEd by the client */
 };
 
-/* A disk shared by VIOSs (CAA repository / HSDB disks); disk{} in topologies. */
+/* A disk shared by VIOSs (CAA repository / HSDB disks); disk{} in topologies.
+ * Each VIOS that sees it lists it among its PhysicalVolumes, after its own
+ * boot disk hdisk0, as hdisk1, hdisk2... in topology order. */
 #define SIM_DISK_MAX_VIOS 32
 struct sim_disk {
 	char id[SIM_NAME_LEN];          /* e.g. a LUN id "600507680C8101E1..." */
 	long long size_gb;
 	size_t n_vios;
 	int vios[SIM_DISK_MAX_VIOS];    /* indexes into world->lpars */
+};
+
+/* Pass-through requests counted per action_str (passthru.c). */
+#define SIM_PT_MAX_ACTIONS 32
+#define SIM_PT_ACTION_LEN 48
+struct sim_pt_count {
+	char action[SIM_PT_ACTION_LEN]; /* "VIO_HS_QUICK_QUERY" */
+	unsigned long long n;
 };
 
 struct world_counters {
@@ -194,6 +216,11 @@ struct world {
 	/* Added by the control side (H4): shared disks (disk{} in a topology). */
 	struct sim_disk *disks;
 	size_t n_disks;
+	/* Pass-through requests by action_str, first seen first; requests whose
+	 * inputXML was refused as malformed. */
+	struct sim_pt_count pt[SIM_PT_MAX_ACTIONS];
+	size_t n_pt;
+	unsigned long long pt_malformed;
 };
 
 /* Lifecycle (world.c) */
@@ -287,5 +314,28 @@ int world_rr_cleanup(struct world *w, struct sim_lpar *l, char *err, size_t errl
 void world_hmc_changed(struct world *w, struct sim_hmc *h);
 
 struct sim_disk *world_disk_by_id(struct world *w, const char *id);
+
+/* ---- Disks and RMC as the REST API shows them ---- */
+
+/* Default OperatingSystemVersion of a partition of that kind and os_type. */
+const char *world_default_os_version(int is_vios, const char *os_type);
+/* The OperatingSystemVersion l reports (its own, else the default). */
+const char *world_lpar_os_version(const struct sim_lpar *l);
+
+/* The UniqueDeviceID (ViodiskID) of the disk with this id: "01" followed by
+ * the base64 (RFC 4648, padded) of "3IBM2145" and the id, so a shared disk
+ * has the same UDID on every VIOS.  out needs 2 + 4 * ((8 + len(id) + 2) / 3)
+ * + 1 bytes (128 is enough for any id hmcsim accepts). */
+void world_disk_udid(const char *id, char *out, size_t len);
+/* The id of VIOS v's own boot disk (hdisk0): its UUID without dashes. */
+void world_boot_disk_id(const struct sim_lpar *v, char *out, size_t len);
+/* 1 when shared disk d is seen by the partition with index lpar_idx. */
+int world_disk_seen_by(const struct sim_disk *d, int lpar_idx);
+
+/* 1 when the HMC sees an RMC connection to l: it runs (or migrates
+ * running) and no rmc-down fault holds. */
+int world_lpar_rmc_active(const struct sim_lpar *l);
+/* rmc-down (active = 0) / rmc-up (active = 1) on l; logged. */
+void world_lpar_set_rmc(struct world *w, struct sim_lpar *l, int active);
 
 #endif

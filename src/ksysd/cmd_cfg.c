@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "cmd_priv.h"
+#include "core.h"
+#include "effective.h"
+#include "sched.h"
 #include "store.h"
 
 #define SYS_WIDTH       29              /* query system's label column */
@@ -714,7 +717,7 @@ hg_rec_cb(const struct store_host_group *g0, void *arg)
 	f[2] = (struct cmd_field){ "Memory_capacity", buf_str(&mem), 2 };
 	f[3] = (struct cmd_field){ "CPU_capacity", buf_str(&cpu), 2 };
 	f[4] = (struct cmd_field){ "Skip_power_on", g.skip_power_on ? "Yes" : "No", 0 };
-	f[5] = (struct cmd_field){ "HA_monitor", g.ha_monitor[0] ? g.ha_monitor : "enable", 0 };
+	f[5] = (struct cmd_field){ "HA_monitor", eff_host_ha_shown(g.ha_monitor, NULL), 0 };
 	f[6] = (struct cmd_field){ "Restart_policy", g.restart_policy, 0 };
 	f[7] = (struct cmd_field){ "VM_failure_detection_speed",
 	                           g.vm_failure_detection_speed[0] ?
@@ -838,6 +841,9 @@ cmd_cfg_modify_system(const struct cmd_source *src, const struct request *r,
 	}
 	if (store_commit(s, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "modify system: %s", e);
+	/* a new auto_discovery_time moves the next Deep Discovery now */
+	if (cmd_attr(r, "auto_discovery_time") && src->core && src->core->sched)
+		sched_rearm(src->core->sched);
 	for (i = 0; i < r->n_attrs; i++)
 		buf_printf(out, "KSYS %s has been updated\n", r->attrs[i].spec->name);
 	return CMD_OK;

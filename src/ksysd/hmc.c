@@ -1,10 +1,12 @@
 /* hmc — the HMC set: configuration, ops, routing and failover, job slots,
- * deferred delivery, status and shutdown.
+ * deferred delivery, status, removal of an HMC at run time and shutdown.
  *
  * An op is what a caller asked for (hmc.h); it runs calls (hmccall.c: one
  * HTTP exchange with one HMC, sessions included) and moves to another HMC
  * that manages the same host when one is unreachable or answers 5xx.
- * Reads live in hmcread.c, jobs in hmcjob.c.
+ * Reads live in hmcread.c, jobs in hmcjob.c.  A removed HMC leaves the
+ * routing table at once; its node lives on (s->zombies) until the calls it
+ * still owns (logoff, cancelled requests) are gone.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #include "hmc_priv.h"
 #include "log.h"
+#include "mem.h"
 #include "tscale.h"
 
 static void shutdown_check(struct hmc_set *s);
@@ -156,6 +159,16 @@ op_finish(struct hmc_op *op)
 		s->done_head = op;
 	s->done_tail = op;
 	hmc_deferred_arm(s);
+}
+
+void
+hmc_op_note(struct hmc_op *op, enum hmc_errc code, int status, const char *hmc,
+            const char *msg)
+{
+	hmc_scopy(op->err_msg, sizeof op->err_msg, msg);
+	hmc_scopy(op->err_hmc, sizeof op->err_hmc, hmc);
+	op->err.code = code;
+	op->err.http_status = status;
 }
 
 void
@@ -301,8 +314,8 @@ hmc_slot_release(struct hmc_op *op)
 		return;
 	op->slot_node = NULL;
 	n->jobs_running--;
-	if (n->s->shutting)
-		return;         /* queued jobs are being failed, not started */
+	if (n->s->shutting || n->removed)
+		return;         /* queued jobs are being failed or moved, not started */
 	while (n->jq_head && n->jobs_running < (unsigned)n->max_jobs) {
 		o = n->jq_head;
 		n->jq_head = o->jq_next;
@@ -316,6 +329,42 @@ hmc_slot_release(struct hmc_op *op)
 		n->jobs_running++;
 		o->slot_node = n;
 		o->on_slot(o);
+	}
+}
+
+static void
+node_free(struct hmc_node *n)
+{
+	free(n->name);
+	free(n->host);
+	free(n->scheme);
+	free(n->user);
+	if (n->password)
+		explicit_bzero(n->password, strlen(n->password));
+	free(n->password);
+	free(n->pin);
+	free(n->ca_file);
+	if (n->token)
+		explicit_bzero(n->token, strlen(n->token));
+	free(n->token);
+	free(n->hosts);
+	free(n);
+}
+
+/* Free removed nodes whose last call is gone. */
+static void
+reap_zombies(struct hmc_set *s)
+{
+	struct hmc_node **pp = &s->zombies, *n;
+
+	while ((n = *pp)) {
+		if (n->ncalls) {
+			pp = &n->znext;
+			continue;
+		}
+		*pp = n->znext;
+		log_msg(LOGL_DEBUG, "hmc", "event=hmc_freed hmc=%s", n->name);
+		node_free(n);
 	}
 }
 
@@ -340,6 +389,7 @@ deferred_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		}
 	}
 	s->delivering = 0;
+	reap_zombies(s);
 	shutdown_check(s);
 }
 
@@ -470,6 +520,94 @@ hmc_set_add(struct hmc_set *s, const struct hmc_config *c, char *err, size_t err
 		        n->ca_file ? "ca_file" : n->tls_verify ? "system" : "none");
 	if (s->started)
 		hmc_node_start_probe(n);
+	return 0;
+}
+
+/* The names of the HMCs, for refusals: "hmc1, hmc2" or "none". */
+static void
+known_names(const struct hmc_set *s, char *out, size_t len)
+{
+	size_t i, o = 0;
+	int k;
+
+	snprintf(out, len, "none");
+	for (i = 0; i < s->n && o < len; i++) {
+		k = snprintf(out + o, len - o, "%s%s", i ? ", " : "", s->nodes[i]->name);
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+}
+
+/* Drop bit idx from a tried set, moving the higher bits down one place (the
+ * nodes after idx move down in s->nodes). */
+static uint64_t
+tried_drop(uint64_t t, int idx)
+{
+	uint64_t low = t & ((1ull << idx) - 1);
+
+	return low | (((t >> idx) >> 1) << idx);
+}
+
+int
+hmc_set_remove(struct hmc_set *s, const char *name, char *err, size_t errlen)
+{
+	struct hmc_node *n = name ? hmc_node_by_name(s, name) : NULL;
+	struct hmc_op *op, **v = NULL;
+	size_t i, nv = 0, cap = 0;
+	char msg[128], note[160], names[300];
+	int idx;
+
+	if (s->shutting) {
+		snprintf(err, errlen, "HMC client is shutting down");
+		return -1;
+	}
+	if (!n) {
+		known_names(s, names, sizeof names);
+		snprintf(err, errlen, "unknown HMC '%.60s' (known: %s)", name ? name : "", names);
+		return -1;
+	}
+	snprintf(msg, sizeof msg, "hmc '%s' was removed", n->name);
+	log_msg(LOGL_NOTICE, "hmc", "event=hmc_removed hmc=%s session=%s", n->name,
+	        n->ls == HMC_LS_OK ? "open" : "none");
+	n->removed = 1;
+	ev_timer_stop(s->loop, &n->probe);
+	/* out of the routing table first, so nothing moves back onto it */
+	idx = n->idx;
+	for (i = (size_t)idx; i + 1 < s->n; i++) {
+		s->nodes[i] = s->nodes[i + 1];
+		s->nodes[i]->idx = (int)i;
+	}
+	s->nodes[--s->n] = NULL;
+	for (op = s->ops; op; op = op->next) {
+		op->tried = tried_drop(op->tried, idx);
+		if (op->pinned != n && op->node != n && op->jq_node != n && op->slot_node != n)
+			continue;
+		if (nv == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = mem_reallocarray(v, cap, sizeof *v);
+		}
+		v[nv++] = op;
+	}
+	/* moving or failing one op never finishes another one synchronously */
+	for (i = 0; i < nv; i++) {
+		op = v[i];
+		if (op->finished)
+			continue;
+		if (op->pinned == n || !op->on_removed) {
+			note[0] = '\0';
+			if (op->kind == HMC_OPK_JOB)
+				hmc_job_note(op, note, sizeof note);
+			hmc_op_fail(op, HMC_ECANCELED, 0, n->name, "%s%s", msg, note);
+		} else {
+			op->on_removed(op, n, msg);
+		}
+	}
+	free(v);
+	hmc_node_calls_removed(n);
+	n->znext = s->zombies;
+	s->zombies = n;
+	hmc_deferred_arm(s);
 	return 0;
 }
 
@@ -605,22 +743,11 @@ hmc_set_free(struct hmc_set *s)
 	}
 	http_free(s->http);     /* in-flight calls come back with s->freeing set */
 	hmc_calls_free_all(s);
-	for (i = 0; i < s->n; i++) {
-		n = s->nodes[i];
-		free(n->name);
-		free(n->host);
-		free(n->scheme);
-		free(n->user);
-		if (n->password)
-			explicit_bzero(n->password, strlen(n->password));
-		free(n->password);
-		free(n->pin);
-		free(n->ca_file);
-		if (n->token)
-			explicit_bzero(n->token, strlen(n->token));
-		free(n->token);
-		free(n->hosts);
-		free(n);
+	for (i = 0; i < s->n; i++)
+		node_free(s->nodes[i]);
+	while ((n = s->zombies)) {
+		s->zombies = n->znext;
+		node_free(n);
 	}
 	free(s);
 }

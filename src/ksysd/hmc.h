@@ -98,6 +98,18 @@ struct hmc_set *hmc_set_new(struct ev_loop *loop, const struct hmc_set_opts *opt
 /* Add an HMC (all strings copied).  0, or -1 with err (duplicate name,
  * missing host/user/password, unreadable ca_file, malformed pin). */
 int hmc_set_add(struct hmc_set *s, const struct hmc_config *c, char *err, size_t errlen);
+/* Remove HMC name while the loop runs (`modify hmc` is remove + add).  At
+ * once: its status row disappears, its probe stops, and every operation on
+ * it moves or ends: an operation that may only run there (pinned to it, a
+ * job it already accepted, a job submit or non-GET request already sent to
+ * it, hmc_logon) fails with HMC_ECANCELED and the message "hmc 'NAME' was
+ * removed" (callbacks still come later, never from inside this call); any
+ * other one is routed to another HMC as if NAME had failed (and fails with
+ * that HMC_ECANCELED when none is left).  Its session is logged off best
+ * effort (DELETE Logon, bounded by shutdown_bound) in the background; a
+ * later hmc_set_add of the same name starts afresh.  0, or -1 with err
+ * (unknown name, shutting down). */
+int hmc_set_remove(struct hmc_set *s, const char *name, char *err, size_t errlen);
 /* Start the probes: each HMC gets a cheap authenticated GET (its
  * ManagementConsole) now and every probe_interval, which logs on when needed,
  * tracks up/down (event=hmc_up / event=hmc_down) and re-reads which hosts it
@@ -115,7 +127,7 @@ void hmc_set_free(struct hmc_set *s);
 
 /* ---- status -------------------------------------------------------------- */
 struct hmc_status {
-	const char *name;       /* valid while the set lives */
+	const char *name;       /* valid until the HMC is removed or the set freed */
 	int up;                 /* last probe/request reached it (0 before any) */
 	int logged_on;
 	double since;           /* ev_now() of the last up/down transition */
@@ -165,15 +177,20 @@ struct hmc_read {
 
 /* The parsed reply.  Owned by hmc and freed after the callback returns; the
  * callback may take an array by setting the pointer to NULL (then it frees
- * ms with hmcxml_free_ms, lpars with free, consoles with
+ * ms with hmcxml_free_ms, lpars and pvs with free, consoles with
  * hmcxml_free_consoles).  HTTP 204 gives n = 0. */
 struct hmc_feed {
 	enum hmc_obj obj;
-	const char *hmc;        /* HMC that answered */
+	const char *hmc;        /* HMC that answered (valid during the callback) */
 	size_t n;
 	struct hmc_ms *ms;
 	struct hmc_lpar *lpars;         /* LPAR and VIOS */
 	struct hmc_console *consoles;
+	/* HMC_OBJ_VIOS only: the disks every VIOS of lpars sees (PhysicalVolumes),
+	 * VIOS by VIOS in feed order; pvs[i].vios_uuid names the VIOS.  NULL and 0
+	 * for the other kinds or when no VIOS lists a disk. */
+	struct hmc_pv *pvs;
+	size_t n_pvs;
 };
 
 typedef void (*hmc_feed_cb)(void *arg, const struct hmc_error *err, struct hmc_feed *f);

@@ -64,6 +64,11 @@ struct hmc_node {
 	char (*hosts)[HMC_UUID_LEN];
 	/* counters */
 	unsigned long long requests, failures, logons, relogons;
+	/* removal (hmc_set_remove): out of s->nodes, kept on s->zombies until
+	 * its last call (logoff, cancelled requests) is gone */
+	int removed;
+	unsigned ncalls;                /* live calls of this node */
+	struct hmc_node *znext;
 };
 
 /* Result of one call, valid during the call callback. */
@@ -112,6 +117,11 @@ struct hmc_op {
 	void (*on_finish)(struct hmc_op *op);   /* stop timers etc. (may be NULL) */
 	void (*deliver)(struct hmc_op *op, const struct hmc_error *err);
 	void (*release)(struct hmc_op *op);     /* frees kind data (may be NULL) */
+	/* op->node (n) is being removed and op is not pinned to it: move op to
+	 * another HMC, or fail it with HMC_ECANCELED when something that cannot
+	 * be repeated already reached n.  msg is "hmc 'NAME' was removed".
+	 * NULL: the op fails. */
+	void (*on_removed)(struct hmc_op *op, struct hmc_node *n, const char *msg);
 	void *cb;
 	void *arg;
 	/* kind data */
@@ -119,6 +129,7 @@ struct hmc_op {
 		struct {
 			struct hmc_read rq;
 			char uuid[HMC_UUID_LEN];
+			char hmc[64];           /* feed.hmc points here */
 			struct hmc_feed feed;
 		} read;
 		struct {
@@ -148,6 +159,7 @@ struct hmc_set {
 	char memento[64];
 	size_t n;
 	struct hmc_node *nodes[HMC_MAX_NODES];
+	struct hmc_node *zombies;               /* removed, calls still alive */
 	struct hmc_op *ops;                     /* live ops */
 	struct hmc_op *done_head, *done_tail;   /* finished, to deliver */
 	struct hmc_call *cdone_head, *cdone_tail; /* calls failed before HTTP */
@@ -171,9 +183,15 @@ struct hmc_call *hmc_call_start(struct hmc_node *n, const char *method, const ch
                                 const char *accept, int flags, hmc_call_cb cb, void *owner);
 /* The owner loses interest: cb will not run; the call is cancelled. */
 void hmc_call_detach(struct hmc_call *c);
+/* 1 when c was handed to HTTP (the request may have reached the HMC). */
+int hmc_call_sent(const struct hmc_call *c);
 
 /* ops (hmc.c) */
 struct hmc_op *hmc_op_new(struct hmc_set *s, enum hmc_op_kind kind, void *cb, void *arg);
+/* Remember why the current HMC failed op, for the final error when no other
+ * HMC is left (the read/job retry loops report it). */
+void hmc_op_note(struct hmc_op *op, enum hmc_errc code, int status, const char *hmc,
+                 const char *msg);
 /* Record the failure and queue delivery.  Idempotent: the first one wins. */
 void hmc_op_fail(struct hmc_op *op, enum hmc_errc code, int status, const char *hmc,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -204,6 +222,10 @@ void hmc_node_set_hosts(struct hmc_node *n, const struct hmc_ms *ms, size_t cnt)
 /* End n's session (DELETE Logon, fire and forget) so the next call logs on
  * afresh; also lifts a logon block. */
 void hmc_node_end_session(struct hmc_node *n);
+/* n was removed and its ops moved or failed: drop its remaining calls (an
+ * in-flight logon stays, to end the session it may create) and log off its
+ * session in the background (DELETE Logon bounded by shutdown_bound). */
+void hmc_node_calls_removed(struct hmc_node *n);
 enum hmc_errc hmc_map_http(enum http_errc e);
 /* Run the callbacks of calls that failed before reaching HTTP. */
 void hmc_calls_flush_failed(struct hmc_set *s);

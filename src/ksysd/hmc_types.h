@@ -32,7 +32,17 @@
  *   DedicatedProcessorConfiguration/{DesiredProcessors, MinimumProcessors,
  *   MaximumProcessors}}, PartitionMemoryConfiguration/{DesiredMemory,
  *   MinimumMemory, MaximumMemory, CurrentMemory} (MB),
- *   AssociatedManagedSystem@href (ends with /ManagedSystem/{uuid}).
+ *   AssociatedManagedSystem@href (ends with /ManagedSystem/{uuid}),
+ *   OperatingSystemVersion ("VIOS 3.1.0.00", "AIX 7.2 7200-04-01-1939").
+ *   VirtualIOServer only: PhysicalVolumes/PhysicalVolume (direct child of the
+ *   VirtualIOServer object; the PhysicalVolumes of volume groups and other
+ *   nested containers are not read), one per disk the VIOS sees, with
+ *   UniqueDeviceID (the ViodiskID: the same on every VIOS that sees a shared
+ *   disk, e.g. "01M0lCTTIxNDUxMjQ2MDA1MDc2ODAyODEwNDI2ODgwMDAwMDAwMDAwMDExMA=="),
+ *   AvailableForUsage ("true"/"false"; false when in use, e.g. rootvg),
+ *   VolumeCapacity (MB), VolumeName ("hdisk3", local to that VIOS),
+ *   VolumeUniqueID and Description (read by nobody; hmcsim serves them).
+ *   A PhysicalVolume without UniqueDeviceID is skipped (and logged).
  * ManagementConsole (feed GET /rest/api/uom/ManagementConsole):
  *   ManagementConsoleName, MachineTypeModelAndSerialNumber/{...},
  *   VersionInfo/{Version, Release, ServicePackName}, BaseVersion,
@@ -87,6 +97,17 @@ struct hmc_lpar {                       /* a LogicalPartition or VirtualIOServer
 	double proc_desired, proc_min, proc_max;  /* units (dedicated: processors) */
 	int vcpu_desired;
 	long long mem_desired_mb, mem_min_mb, mem_max_mb, mem_current_mb;
+	char os_version[64];            /* OperatingSystemVersion, "" if absent */
+};
+
+/* A disk one VIOS sees (PhysicalVolume of a VirtualIOServer).  Flat: arrays
+ * of it are freed with free(). */
+struct hmc_pv {
+	char vios_uuid[HMC_UUID_LEN];   /* PartitionUUID of the VIOS that sees it */
+	char udid[128];                 /* UniqueDeviceID (ViodiskID), never "" */
+	char name[64];                  /* VolumeName, "hdisk2" ("" if absent) */
+	long long size_mb;              /* VolumeCapacity, 0 if absent */
+	int available;                  /* AvailableForUsage: 1, 0, or -1 if absent */
 };
 
 struct hmc_console {                    /* the ManagementConsole object */

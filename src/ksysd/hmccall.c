@@ -58,7 +58,7 @@ node_up(struct hmc_node *n)
 {
 	struct hmc_set *s = n->s;
 
-	if (n->ever && n->up)
+	if (n->removed || (n->ever && n->up))
 		return;
 	n->up = 1;
 	n->since = ev_now(s->loop);
@@ -78,7 +78,7 @@ node_down(struct hmc_node *n, const char *why)
 	struct hmc_set *s = n->s;
 
 	hmc_scopy(n->last_error, sizeof n->last_error, why);
-	if (n->ever && !n->up)
+	if (n->removed || (n->ever && !n->up))
 		return;
 	n->up = 0;
 	n->ever = 1;
@@ -117,7 +117,8 @@ q_unlink(struct hmc_call **head, struct hmc_call **tail, struct hmc_call *c)
 static void
 call_free(struct hmc_call *c)
 {
-	struct hmc_set *s = c->n->s;
+	struct hmc_node *n = c->n;
+	struct hmc_set *s = n->s;
 
 	if (c->sprev)
 		c->sprev->snext = c->snext;
@@ -134,8 +135,9 @@ call_free(struct hmc_call *c)
 	free(c->token);
 	free(c);
 	s->ncalls--;
-	if (s->shutting)
-		hmc_deferred_arm(s);
+	n->ncalls--;
+	if (s->shutting || (n->removed && !n->ncalls))
+		hmc_deferred_arm(s);    /* shutdown check, zombie reaping */
 }
 
 /* Fail a call that never reached HTTP (or is being pulled from a queue):
@@ -252,6 +254,13 @@ call_submit(struct hmc_call *c)
 		call_fail_later(c, HMC_ESHUTDOWN, 0, 0, "HMC client is shutting down");
 		return;
 	}
+	if (n->removed) {
+		char msg[128];
+
+		snprintf(msg, sizeof msg, "hmc '%s' was removed", n->name);
+		call_fail_later(c, HMC_ECANCELED, 0, 0, msg);
+		return;
+	}
 	if ((c->flags & HMC_CALL_AUTH) && n->ls != HMC_LS_OK) {
 		if (n->ls == HMC_LS_BLOCKED && ev_now(s->loop) < n->blocked_until) {
 			call_fail_later(c, HMC_EAUTH, 401, 0, n->auth_err);
@@ -300,6 +309,7 @@ call_new(struct hmc_node *n, const char *method, const char *path, const char *b
 		s->calls->sprev = c;
 	s->calls = c;
 	s->ncalls++;
+	n->ncalls++;
 	return c;
 }
 
@@ -335,11 +345,18 @@ hmc_call_detach(struct hmc_call *c)
 		call_free(c);
 		break;
 	case CW_HTTP:
-		http_cancel(c->hr);     /* call_http_cb frees it */
+		if (c->hr)      /* NULL: inside call_http_cb, which frees it */
+			http_cancel(c->hr);     /* call_http_cb frees it */
 		break;
 	default:                /* CW_CB / CW_DONE: freed by their runner */
 		break;
 	}
+}
+
+int
+hmc_call_sent(const struct hmc_call *c)
+{
+	return c && (c->where == CW_HTTP || c->where == CW_CB);
 }
 
 static void
@@ -488,16 +505,16 @@ logon_done(void *owner, const struct hmc_call_res *r)
 			logon_fail_waiters(n, &res);
 			return;
 		}
-		if (s->shutting) {
-			/* raced with shutdown: end this new session at once */
+		if (s->shutting || n->removed) {
+			/* raced with shutdown or removal: end this new session at once */
 			c = call_new(n, "DELETE", "web/Logon", NULL, 0, NULL, NULL,
 			             HMC_CALL_PRIO | HMC_CALL_SHORT, ignore_res, NULL);
 			c->token = tok;
 			c->logoff = 1;
 			call_dispatch(c);
 			n->ls = HMC_LS_NONE;
-			res.code = HMC_ESHUTDOWN;
-			res.msg = "HMC client is shutting down";
+			res.code = s->shutting ? HMC_ESHUTDOWN : HMC_ECANCELED;
+			res.msg = s->shutting ? "HMC client is shutting down" : "HMC was removed";
 			logon_fail_waiters(n, &res);
 			return;
 		}
@@ -615,7 +632,7 @@ probe_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (n->probing || n->s->shutting)
+	if (n->probing || n->s->shutting || n->removed)
 		return;
 	if (n->ls == HMC_LS_BLOCKED && ev_now(n->s->loop) < n->blocked_until)
 		return;
@@ -677,12 +694,52 @@ hmc_node_end_session(struct hmc_node *n)
 		c = call_new(n, "DELETE", "web/Logon", NULL, 0, NULL, NULL, HMC_CALL_PRIO,
 		             ignore_res, NULL);
 		c->token = n->token;    /* the call owns the old token now */
+		c->logoff = 1;          /* survives removal; shutdown waits for it (bounded) */
 		n->token = NULL;
 		call_dispatch(c);
 	}
 	if (n->ls != HMC_LS_PENDING)
 		n->ls = HMC_LS_NONE;
 	n->auth_err[0] = '\0';
+}
+
+static void
+removed_logoff_done(void *owner, const struct hmc_call_res *r)
+{
+	struct hmc_node *n = owner;
+
+	if (r->code == HMC_OK)
+		log_msg(LOGL_INFO, "hmc", "event=logoff hmc=%s reason=removed", n->name);
+	else
+		log_msg(LOGL_NOTICE, "hmc", "event=logoff_failed hmc=%s reason=removed "
+		        "err=\"%s\"", n->name, r->msg);
+}
+
+void
+hmc_node_calls_removed(struct hmc_node *n)
+{
+	struct hmc_call *c, *next;
+
+	/* detaching frees queued calls at once and cancels the others later,
+	 * so the saved next stays valid */
+	for (c = n->s->calls; c; c = next) {
+		next = c->snext;
+		if (c->n != n || c->logoff || !c->cb)
+			continue;
+		if (c->where == CW_HTTP && c->cb == logon_done)
+			continue;       /* logon_done ends the session it may bring */
+		hmc_call_detach(c);
+	}
+	if (n->ls == HMC_LS_OK && n->token) {
+		c = call_new(n, "DELETE", "web/Logon", NULL, 0, NULL, NULL,
+		             HMC_CALL_PRIO | HMC_CALL_SHORT, removed_logoff_done, n);
+		c->token = n->token;    /* the call owns the token now */
+		c->logoff = 1;
+		n->token = NULL;
+		call_dispatch(c);
+	}
+	if (n->ls != HMC_LS_PENDING)
+		n->ls = HMC_LS_NONE;
 }
 
 void

@@ -469,6 +469,41 @@ job_abort(struct hmc_op *op, enum hmc_errc code)
 	}
 }
 
+/* The HMC the job is on was removed.  A job it accepted (or may have
+ * accepted: submit sent) stays there and the op ends; one it never saw moves
+ * to another HMC. */
+static void
+job_removed(struct hmc_op *op, struct hmc_node *n, const char *msg)
+{
+	struct hmc_job *j = op->job;
+	char note[160];
+
+	if (j->home == n) {
+		hmc_job_note(op, note, sizeof note);
+		hmc_op_fail(op, HMC_ECANCELED, 0, n->name, "%s%s", msg, note);
+		return;
+	}
+	if (j->state == J_SUBMIT && hmc_call_sent(op->call)) {
+		hmc_op_fail(op, HMC_ECANCELED, 0, n->name, "%s (job %s of %s/%s may have been "
+		            "created there; not resubmitted elsewhere)", msg, j->operation,
+		            j->group, j->target);
+		return;
+	}
+	if (j->aborting) {
+		hmc_op_fail(op, j->aborting, 0, n->name, "job %s of %s/%s canceled before it "
+		            "was submitted", j->operation, j->group, j->target);
+		return;
+	}
+	hmc_call_detach(op->call);
+	op->call = NULL;
+	hmc_slot_release(op);
+	j->state = J_NEW;
+	hmc_op_note(op, HMC_ECANCELED, 0, n->name, msg);
+	log_msg(LOGL_NOTICE, "hmc", "event=failover op=%s target=%s from=%s err=\"%s\"",
+	        j->operation, j->target, n->name, msg);
+	job_try(op);
+}
+
 static void
 deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -513,6 +548,7 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
 	op->on_slot = job_begin;
 	op->deliver = passthru ? passthru_deliver : job_deliver;
 	op->release = job_release;
+	op->on_removed = job_removed;
 	ev_init(&j->poll, poll_cb);
 	j->poll.data = op;
 	ev_init(&j->deadline, deadline_cb);

@@ -70,7 +70,8 @@ read_done(void *owner, const struct hmc_call_res *r)
 	snprintf(what, sizeof what, "%s %s from %s", obj_names[op->u.read.rq.obj],
 	         op->u.read.uuid[0] ? "entry" : "feed", n->name);
 	f->obj = op->u.read.rq.obj;
-	f->hmc = n->name;
+	hmc_scopy(op->u.read.hmc, sizeof op->u.read.hmc, n->name);
+	f->hmc = op->u.read.hmc;        /* n may be removed before delivery */
 	switch (op->u.read.rq.obj) {
 	case HMC_OBJ_MS:
 		rc = hmcxml_parse_ms_feed(r->body, r->len, what, &f->ms, &f->n, err, sizeof err);
@@ -78,9 +79,12 @@ read_done(void *owner, const struct hmc_call_res *r)
 			hmc_node_set_hosts(n, f->ms, f->n);
 		break;
 	case HMC_OBJ_LPAR:
-	case HMC_OBJ_VIOS:
 		rc = hmcxml_parse_lpar_feed(r->body, r->len, what, &f->lpars, &f->n, err,
 		                            sizeof err);
+		break;
+	case HMC_OBJ_VIOS:
+		rc = hmcxml_parse_lpar_feed_pvs(r->body, r->len, what, &f->lpars, &f->n,
+		                                &f->pvs, &f->n_pvs, err, sizeof err);
 		break;
 	case HMC_OBJ_CONSOLE:
 		rc = hmcxml_parse_console_feed(r->body, r->len, what, &f->consoles, &f->n, err,
@@ -119,6 +123,18 @@ read_try(struct hmc_op *op)
 	                          read_done, op);
 }
 
+/* Reads repeat safely: move to another HMC whatever was sent. */
+static void
+read_removed(struct hmc_op *op, struct hmc_node *n, const char *msg)
+{
+	hmc_call_detach(op->call);
+	op->call = NULL;
+	hmc_op_note(op, HMC_ECANCELED, 0, n->name, msg);
+	log_msg(LOGL_NOTICE, "hmc", "event=failover op=read obj=%s from=%s err=\"%s\"",
+	        obj_names[op->u.read.rq.obj], n->name, msg);
+	read_try(op);
+}
+
 static void
 read_deliver(struct hmc_op *op, const struct hmc_error *err)
 {
@@ -135,6 +151,7 @@ read_release(struct hmc_op *op)
 	if (f->ms)
 		hmcxml_free_ms(f->ms, f->n);
 	free(f->lpars);
+	free(f->pvs);
 	if (f->consoles)
 		hmcxml_free_consoles(f->consoles, f->n);
 	memset(f, 0, sizeof *f);
@@ -147,6 +164,7 @@ hmc_read(struct hmc_set *s, const struct hmc_read *rq, hmc_feed_cb cb, void *arg
 
 	op->deliver = read_deliver;
 	op->release = read_release;
+	op->on_removed = read_removed;
 	op->u.read.rq = *rq;
 	op->u.read.rq.host_uuid = op->u.read.rq.uuid = op->u.read.rq.hmc = NULL;
 	if ((unsigned)rq->obj > HMC_OBJ_CONSOLE) {
@@ -209,6 +227,22 @@ raw_try(struct hmc_op *op)
 	                          HMC_CT_ATOM, HMC_CALL_AUTH, raw_done, op);
 }
 
+/* A GET, or anything not sent yet, moves on; another request that may have
+ * reached the removed HMC is not repeated elsewhere. */
+static void
+raw_removed(struct hmc_op *op, struct hmc_node *n, const char *msg)
+{
+	if (strcmp(op->u.raw.method, "GET") != 0 && hmc_call_sent(op->call)) {
+		hmc_op_fail(op, HMC_ECANCELED, 0, n->name, "%s (the %s request may have "
+		            "reached it; not repeated elsewhere)", msg, op->u.raw.method);
+		return;
+	}
+	hmc_call_detach(op->call);
+	op->call = NULL;
+	hmc_op_note(op, HMC_ECANCELED, 0, n->name, msg);
+	raw_try(op);
+}
+
 static void
 raw_deliver(struct hmc_op *op, const struct hmc_error *err)
 {
@@ -236,6 +270,7 @@ hmc_raw(struct hmc_set *s, const char *hmc, const char *method, const char *path
 
 	op->deliver = raw_deliver;
 	op->release = raw_release;
+	op->on_removed = raw_removed;
 	if (hmc_op_prepare(op, hmc, NULL) == -1)
 		return;
 	if (!method || (strcmp(method, "GET") && strcmp(method, "PUT") &&

@@ -1,9 +1,10 @@
 /* hmcxml — builders and parsers of the HMC REST XML documents (LogonRequest/
  * Response, JobRequest/JobResponse, job templates, HttpErrorResponse and the
- * ManagedSystem, LogicalPartition, VirtualIOServer and ManagementConsole
- * feeds).  Every lookup goes by local name through xmlu, so namespaces,
- * prefixes and kb/kxe attributes do not matter.  Not for HTTP, sessions or
- * URL building (hmc.c) and not for vioHADR2 payloads (vios.c).
+ * ManagedSystem, LogicalPartition, VirtualIOServer (with its PhysicalVolumes)
+ * and ManagementConsole feeds).  Every lookup goes by local name through
+ * xmlu, so namespaces, prefixes and kb/kxe attributes do not matter.  Not for
+ * HTTP, sessions or URL building (hmc.c) and not for vioHADR2 payloads
+ * (vios.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -36,6 +37,10 @@ struct pctx {
 	size_t entry;           /* 1-based feed entry, 0 for a lone object */
 	unsigned bad;           /* garbage values ignored (left at default) */
 	char first_bad[128];
+	/* PhysicalVolumes of VirtualIOServer objects, when asked for */
+	struct hmc_pv **pvs;
+	size_t *n_pvs;
+	size_t pv_cap;
 };
 
 /* A located object: the typed element and its Atom entry (NULL for a bare
@@ -849,6 +854,38 @@ fill_ms(struct pctx *pc, const struct objref *r, void *elem, char *err, size_t e
 	return 0;
 }
 
+/* The PhysicalVolume children of o's own PhysicalVolumes (not those of
+ * volume groups or other nested containers), appended to *pc->pvs.  A
+ * volume without UniqueDeviceID is noted and skipped. */
+static void
+get_pvs(struct pctx *pc, xmlNodePtr o, const char *vios_uuid)
+{
+	xmlNodePtr v;
+	struct hmc_pv *p;
+	char t[sizeof p->udid];
+	long n;
+
+	for (v = xmlu_child(xmlu_child(o, "PhysicalVolumes"), "PhysicalVolume"); v;
+	     v = xmlu_next(v, "PhysicalVolume")) {
+		n = xmlu_text(xmlu_child(v, "UniqueDeviceID"), t, sizeof t);
+		if (n <= 0 || (size_t)n >= sizeof t) {
+			note_bad(pc, "PhysicalVolume/UniqueDeviceID");
+			continue;
+		}
+		if (*pc->n_pvs == pc->pv_cap) {
+			pc->pv_cap = pc->pv_cap ? pc->pv_cap * 2 : 16;
+			*pc->pvs = mem_reallocarray(*pc->pvs, pc->pv_cap, sizeof(**pc->pvs));
+		}
+		p = &(*pc->pvs)[(*pc->n_pvs)++];
+		memset(p, 0, sizeof *p);
+		snprintf(p->vios_uuid, sizeof p->vios_uuid, "%s", vios_uuid);
+		sanitize(t, sizeof t, p->udid, sizeof p->udid);
+		get_str(v, "VolumeName", p->name, sizeof p->name);
+		get_ll(pc, v, "VolumeCapacity", &p->size_mb);
+		p->available = get_bool(pc, v, "AvailableForUsage");
+	}
+}
+
 static int
 fill_lpar(struct pctx *pc, const struct objref *r, void *elem, char *err, size_t errlen)
 {
@@ -917,6 +954,9 @@ fill_lpar(struct pctx *pc, const struct objref *r, void *elem, char *err, size_t
 	get_ll(pc, c, "MinimumMemory", &l->mem_min_mb);
 	get_ll(pc, c, "MaximumMemory", &l->mem_max_mb);
 	get_ll(pc, c, "CurrentMemory", &l->mem_current_mb);
+	get_str(o, "OperatingSystemVersion", l->os_version, sizeof l->os_version);
+	if (pc->pvs && strcmp(r->type, "VirtualIOServer") == 0)
+		get_pvs(pc, o, l->uuid);
 	return 0;
 }
 
@@ -979,9 +1019,10 @@ static int
 parse_feed(const char *body, size_t len, const char *what, const char *const *types,
            const char *label, size_t esz,
            int (*fill)(struct pctx *, const struct objref *, void *, char *, size_t),
-           void **out, size_t *n, char *err, size_t errlen)
+           void **out, size_t *n, struct hmc_pv **pvs, size_t *n_pvs,
+           char *err, size_t errlen)
 {
-	struct pctx pc = { .what = what };
+	struct pctx pc = { .what = what, .pvs = pvs, .n_pvs = n_pvs };
 	struct objref *refs = NULL;
 	xmlDocPtr doc = NULL;
 	size_t nref = 0, i;
@@ -1020,7 +1061,7 @@ hmcxml_parse_ms_feed(const char *body, size_t len, const char *what,
 	void *v;
 
 	if (parse_feed(body, len, what, types, "ManagedSystem", sizeof(**out), fill_ms,
-	               &v, n, err, errlen) == -1) {
+	               &v, n, NULL, NULL, err, errlen) == -1) {
 		hmcxml_free_ms(v, *n);
 		*out = NULL;
 		*n = 0;
@@ -1031,21 +1072,40 @@ hmcxml_parse_ms_feed(const char *body, size_t len, const char *what,
 }
 
 int
-hmcxml_parse_lpar_feed(const char *body, size_t len, const char *what,
-                       struct hmc_lpar **out, size_t *n, char *err, size_t errlen)
+hmcxml_parse_lpar_feed_pvs(const char *body, size_t len, const char *what,
+                           struct hmc_lpar **out, size_t *n, struct hmc_pv **pvs,
+                           size_t *n_pvs, char *err, size_t errlen)
 {
 	static const char *const types[] = { "LogicalPartition", "VirtualIOServer", NULL };
+	size_t np = 0;
 	void *v;
 
+	if (pvs) {
+		*pvs = NULL;
+		*n_pvs = 0;
+	}
 	if (parse_feed(body, len, what, types, "LogicalPartition or VirtualIOServer",
-	               sizeof(**out), fill_lpar, &v, n, err, errlen) == -1) {
+	               sizeof(**out), fill_lpar, &v, n, pvs, pvs ? n_pvs : &np,
+	               err, errlen) == -1) {
 		free(v);
 		*out = NULL;
 		*n = 0;
+		if (pvs) {
+			free(*pvs);
+			*pvs = NULL;
+			*n_pvs = 0;
+		}
 		return -1;
 	}
 	*out = v;
 	return 0;
+}
+
+int
+hmcxml_parse_lpar_feed(const char *body, size_t len, const char *what,
+                       struct hmc_lpar **out, size_t *n, char *err, size_t errlen)
+{
+	return hmcxml_parse_lpar_feed_pvs(body, len, what, out, n, NULL, NULL, err, errlen);
 }
 
 int
@@ -1056,7 +1116,7 @@ hmcxml_parse_console_feed(const char *body, size_t len, const char *what,
 	void *v;
 
 	if (parse_feed(body, len, what, types, "ManagementConsole", sizeof(**out),
-	               fill_console, &v, n, err, errlen) == -1) {
+	               fill_console, &v, n, NULL, NULL, err, errlen) == -1) {
 		hmcxml_free_consoles(v, *n);
 		*out = NULL;
 		*n = 0;

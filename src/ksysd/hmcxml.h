@@ -46,6 +46,14 @@ int hmcxml_parse_ms_feed(const char *body, size_t len, const char *what,
                          struct hmc_ms **out, size_t *n, char *err, size_t errlen);
 int hmcxml_parse_lpar_feed(const char *body, size_t len, const char *what,
                            struct hmc_lpar **out, size_t *n, char *err, size_t errlen);
+/* Same, and the PhysicalVolumes of every VirtualIOServer object (the wire
+ * contract in hmc_types.h) into *pvs / *n_pvs, in document order, each with
+ * its VIOS's UUID.  pvs NULL: disks are not read.  *pvs is NULL when there
+ * is none; the caller frees it with free().  On error both arrays are freed
+ * and zeroed. */
+int hmcxml_parse_lpar_feed_pvs(const char *body, size_t len, const char *what,
+                               struct hmc_lpar **out, size_t *n, struct hmc_pv **pvs,
+                               size_t *n_pvs, char *err, size_t errlen);
 int hmcxml_parse_console_feed(const char *body, size_t len, const char *what,
                               struct hmc_console **out, size_t *n, char *err, size_t errlen);
 /* HttpErrorResponse (error bodies of 4xx/5xx) -> Message text, or the first

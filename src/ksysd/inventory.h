@@ -18,18 +18,35 @@
 struct ev_loop;
 struct hmc_set;
 struct store;
+struct config_hmc;
 struct inventory;
 
+/* Tracks every HMC hmcs holds now: loads their last good reads from the
+ * store (kinds "console", "host", "vios", "lpar" of its inventory table) and
+ * starts reading each of them.  retry_interval: real seconds before a failed
+ * read is tried again (scaled by tscale).  Never NULL (OOM aborts). */
 struct inventory *inventory_new(struct ev_loop *loop, struct hmc_set *hmcs,
                                 struct store *store, double retry_interval);
+/* Frees everything, pending refresh callbacks are dropped uncalled.  Call it
+ * once the loop no longer runs hmcs' callbacks (after hmc_set_shutdown's
+ * done, or at exit). */
 void inventory_free(struct inventory *inv);
+/* The hosts={...} a configuration-file hmc{} expects (c must outlive inv):
+ * every good read of c->name then logs event=inventory_missing_host (warning,
+ * with c->where) per listed host the HMC does not manage and
+ * event=inventory_unlisted_host (notice) per managed host not listed. */
+void inventory_expect(struct inventory *inv, const struct config_hmc *c);
 
 /* Start tracking HMC name (added to the hmc_set already) and read it now. */
 void inventory_add_hmc(struct inventory *inv, const char *hmc);
-/* Forget HMC name (memory and store rows). */
+/* Forget HMC name (memory and store rows); refreshes waiting for it end
+ * with the error "NAME: the HMC was removed". */
 void inventory_remove_hmc(struct inventory *inv, const char *hmc);
 /* Read HMC name again now (all HMCs if NULL); cb (may be NULL) once every
- * requested HMC answered or failed, with NULL or the first error. */
+ * requested HMC answered or failed, with NULL or the first error ("hmc1:
+ * unreachable: ...").  A read already in flight is followed by a new one, so
+ * cb reports data read after the call.  cb never runs from inside this call;
+ * an unknown name fails ("no HMC named 'x'"), no HMC at all succeeds. */
 void inventory_refresh(struct inventory *inv, const char *hmc,
                        void (*cb)(void *arg, const char *err), void *arg);
 /* An HMC came up (from hmc_set's state callback): re-read it if stale. */

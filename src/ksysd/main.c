@@ -1,11 +1,11 @@
-/* ksysd — the ksys controller daemon: startup, signals, HMC inventory.
+/* ksysd — the ksys controller daemon: startup, signals, wiring.
  *
  * At this stage ksysd loads its configuration, logs on to every configured
- * HMC through the asynchronous client (hmc.h), reads each HMC's inventory
- * (ManagementConsole, ManagedSystem, VirtualIOServer, LogicalPartition),
- * logs one summary line per HMC and per host, keeps probing, and logs off
- * on SIGTERM/SIGINT.  It serves ksysmgr on the control socket (ctl.h, the
- * grammar in cmd.h).  It never forks (run it under systemd, Type=simple).
+ * HMC through the asynchronous client (hmc.h), has each HMC's inventory read
+ * and kept (inventory.h: one summary line per HMC and per host), keeps
+ * probing, and logs off on SIGTERM/SIGINT.  It serves ksysmgr on the
+ * control socket (ctl.h, the grammar in cmd.h).  It never forks (run it
+ * under systemd, Type=simple).
  * HMCs come from the store (ksysmgr add hmc) and from hmc{} in the
  * configuration file, which are written to the store at start.  Not yet
  * here: monitoring and recovery.
@@ -26,8 +26,10 @@
 #include "core.h"
 #include "ctl.h"
 #include "hmc.h"
+#include "disc.h"
+#include "inventory.h"
+#include "sched.h"
 #include "store.h"
-#include "hmcxml.h"
 #include "log.h"
 #include "loop.h"
 #include "tscale.h"
@@ -49,30 +51,10 @@ enum ksysd_exit {
 
 struct ksysd;
 
-/* Inventory of one HMC: four feeds read in parallel, then logged. */
-struct inv {
-	struct ksysd *d;
-	const struct config_hmc *cfg;
-	int pending;                    /* feeds still in flight */
-	int stale;                      /* read again when the HMC comes up */
-	int failures;                   /* failed rounds since the last success */
-	char err[512];                  /* first failure of this round */
-	ev_timer retry;
-	struct hmc_console *consoles;
-	size_t n_consoles;
-	struct hmc_ms *ms;
-	size_t n_ms;
-	struct hmc_lpar *vioses;
-	size_t n_vioses;
-	struct hmc_lpar *lpars;
-	size_t n_lpars;
-};
-
 struct ksysd {
 	struct ev_loop *loop;
 	struct config cfg;
 	struct hmc_set *hmcs;
-	struct inv *inv;                /* one per configured HMC */
 	struct ctl *ctl;                /* control socket, NULL once stopped */
 	struct store *store;            /* STATEDIR/ksys.db */
 	struct core core;               /* what handlers share (core.h) */
@@ -101,240 +83,16 @@ usage(FILE *f)
 	    KSYSD_DEFAULT_STATEDIR, KSYSD_DEFAULT_SOCKET, CONFIG_DEFAULT_PATH);
 }
 
-/* Appends key=value to b, quoting the value when it has blanks or quotes. */
-static void
-kv(struct buf *b, const char *key, const char *val)
-{
-	const char *p;
-	int quote = !*val;
-
-	for (p = val; *p; p++)
-		if (*p == ' ' || *p == '"' || *p == '=' || *p == '\t')
-			quote = 1;
-	buf_printf(b, " %s=", key);
-	if (!quote) {
-		buf_puts(b, val);
-		return;
-	}
-	buf_putc(b, '"');
-	for (p = val; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_putc(b, '\\');
-		buf_putc(b, (*p == '\n' || *p == '\t') ? ' ' : *p);
-	}
-	buf_putc(b, '"');
-}
-
-static void
-inv_clear(struct inv *iv)
-{
-	hmcxml_free_consoles(iv->consoles, iv->n_consoles);
-	hmcxml_free_ms(iv->ms, iv->n_ms);
-	free(iv->vioses);
-	free(iv->lpars);
-	iv->consoles = NULL;
-	iv->ms = NULL;
-	iv->vioses = iv->lpars = NULL;
-	iv->n_consoles = iv->n_ms = iv->n_vioses = iv->n_lpars = 0;
-	iv->err[0] = '\0';
-}
-
-static int
-host_listed(const struct config_hmc *h, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < h->n_hosts; i++)
-		if (strcmp(h->hosts[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-inv_log(struct inv *iv)
-{
-	const char *name = iv->cfg->name;
-	struct buf b = { 0 };
-	size_t i, j;
-
-	buf_printf(&b, "event=inventory hmc=%s hosts=%zu vioses=%zu lpars=%zu",
-	           name, iv->n_ms, iv->n_vioses, iv->n_lpars);
-	kv(&b, "version", iv->n_consoles ? iv->consoles[0].version : "");
-	kv(&b, "console", iv->n_consoles ? iv->consoles[0].name : "");
-	log_msg(LOGL_INFO, "inventory", "%s", buf_str(&b));
-
-	for (i = 0; i < iv->n_ms; i++) {
-		const struct hmc_ms *m = &iv->ms[i];
-		size_t nv = 0, nl = 0, run = 0;
-		char mtms[80];
-
-		for (j = 0; j < iv->n_vioses; j++)
-			if (strcasecmp(iv->vioses[j].ms_uuid, m->uuid) == 0)
-				nv++;
-		for (j = 0; j < iv->n_lpars; j++)
-			if (strcasecmp(iv->lpars[j].ms_uuid, m->uuid) == 0) {
-				nl++;
-				if (strcmp(iv->lpars[j].state, "running") == 0)
-					run++;
-			}
-		snprintf(mtms, sizeof(mtms), "%s-%s*%s", m->mtms.type,
-		         m->mtms.model, m->mtms.serial);
-		buf_reset(&b);
-		buf_printf(&b, "event=inventory_host hmc=%s", name);
-		kv(&b, "host", m->name);
-		kv(&b, "uuid", m->uuid);
-		kv(&b, "state", m->state);
-		kv(&b, "mtms", mtms);
-		buf_printf(&b, " proc_avail=%.2f proc_installed=%.2f "
-		           "mem_avail_mb=%lld mem_installed_mb=%lld vioses=%zu "
-		           "lpars=%zu lpars_running=%zu", m->proc_avail,
-		           m->proc_installed, m->mem_avail_mb, m->mem_installed_mb,
-		           nv, nl, run);
-		log_msg(LOGL_INFO, "inventory", "%s", buf_str(&b));
-	}
-	/* hosts={} in the config names the hosts the admin expects here */
-	for (i = 0; i < iv->cfg->n_hosts; i++) {
-		int found = 0;
-		for (j = 0; j < iv->n_ms; j++)
-			if (strcmp(iv->ms[j].name, iv->cfg->hosts[i]) == 0)
-				found = 1;
-		if (!found) {
-			buf_reset(&b);
-			buf_printf(&b, "event=inventory_missing_host hmc=%s", name);
-			kv(&b, "host", iv->cfg->hosts[i]);
-			kv(&b, "where", iv->cfg->where);
-			log_msg(LOGL_WARN, "inventory", "%s", buf_str(&b));
-		}
-	}
-	for (j = 0; j < iv->n_ms && iv->cfg->n_hosts; j++)
-		if (!host_listed(iv->cfg, iv->ms[j].name)) {
-			buf_reset(&b);
-			buf_printf(&b, "event=inventory_unlisted_host hmc=%s", name);
-			kv(&b, "host", iv->ms[j].name);
-			log_msg(LOGL_NOTICE, "inventory", "%s", buf_str(&b));
-		}
-	buf_free(&b);
-}
-
-static void inv_start(struct inv *iv);
-
-static void
-inv_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct inv *iv = (struct inv *)((char *)w - offsetof(struct inv, retry));
-
-	(void)loop;
-	(void)revents;
-	if (!iv->d->stopping && iv->stale && !iv->pending)
-		inv_start(iv);
-}
-
-static void
-inv_round_done(struct inv *iv)
-{
-	struct ksysd *d = iv->d;
-
-	if (d->stopping) {
-		inv_clear(iv);
-		return;
-	}
-	if (iv->err[0]) {
-		struct buf b = { 0 };
-		buf_printf(&b, "event=inventory_failed hmc=%s", iv->cfg->name);
-		kv(&b, "error", iv->err);
-		buf_printf(&b, " failures=%d retry_in=%gs", ++iv->failures,
-		           d->cfg.settings.probe_interval);
-		/* warn once per outage; the retries go to debug */
-		log_msg(iv->failures == 1 ? LOGL_WARN : LOGL_DEBUG, "inventory", "%s",
-		        buf_str(&b));
-		buf_free(&b);
-		/* try again after a probe interval, or sooner when it comes up */
-		ev_timer_stop(d->loop, &iv->retry);
-		ev_timer_set(&iv->retry, tscale_secs(d->cfg.settings.probe_interval), 0.);
-		ev_timer_start(d->loop, &iv->retry);
-	} else {
-		iv->stale = 0;
-		iv->failures = 0;
-		inv_log(iv);
-	}
-	inv_clear(iv);
-}
-
-static void
-inv_feed_cb(void *arg, const struct hmc_error *err, struct hmc_feed *f)
-{
-	struct inv *iv = arg;
-
-	if (err) {
-		if (!iv->err[0])
-			snprintf(iv->err, sizeof(iv->err), "%s: %s",
-			         hmc_errc_name(err->code), err->msg);
-	} else {
-		switch (f->obj) {
-		case HMC_OBJ_CONSOLE:
-			iv->consoles = f->consoles;
-			iv->n_consoles = f->n;
-			f->consoles = NULL;
-			break;
-		case HMC_OBJ_MS:
-			iv->ms = f->ms;
-			iv->n_ms = f->n;
-			f->ms = NULL;
-			break;
-		case HMC_OBJ_VIOS:
-			iv->vioses = f->lpars;
-			iv->n_vioses = f->n;
-			f->lpars = NULL;
-			break;
-		case HMC_OBJ_LPAR:
-			iv->lpars = f->lpars;
-			iv->n_lpars = f->n;
-			f->lpars = NULL;
-			break;
-		}
-	}
-	if (--iv->pending == 0)
-		inv_round_done(iv);
-}
-
-static void
-inv_start(struct inv *iv)
-{
-	static const enum hmc_obj objs[] = {
-		HMC_OBJ_CONSOLE, HMC_OBJ_MS, HMC_OBJ_VIOS, HMC_OBJ_LPAR
-	};
-	size_t i;
-
-	ev_timer_stop(iv->d->loop, &iv->retry);
-	inv_clear(iv);
-	iv->pending = (int)(sizeof(objs) / sizeof(objs[0]));
-	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-		struct hmc_read rq = { 0 };
-		rq.obj = objs[i];
-		rq.hmc = iv->cfg->name;
-		hmc_read(iv->d->hmcs, &rq, inv_feed_cb, iv);
-	}
-}
-
-/* The client logs up/down transitions itself; here an HMC coming (back) up
- * gets its inventory read again. */
+/* The client logs up/down transitions itself; the inventory re-reads an HMC
+ * that comes (back) up. */
 static void
 on_hmc_state(void *arg, const char *hmc, int up, const char *err)
 {
 	struct ksysd *d = arg;
-	size_t i;
 
 	(void)err;
-	for (i = 0; i < d->cfg.n_hmcs; i++) {
-		struct inv *iv = &d->inv[i];
-		if (strcmp(iv->cfg->name, hmc) != 0)
-			continue;
-		if (!up) {
-			iv->stale = 1;
-		} else if (iv->stale && !iv->pending && !d->stopping) {
-			inv_start(iv);
-		}
-	}
+	if (d->core.inv)
+		inventory_hmc_state(d->core.inv, hmc, up);
 }
 
 /* ---- control socket: live state for cmd.c ---- */
@@ -349,18 +107,20 @@ static int
 src_hmc_row(void *arg, size_t i, struct cmd_hmc_row *out)
 {
 	struct ksysd *d = arg;
-	const struct config_hmc *h;
+	struct store_hmc h;
 	struct hmc_status st;
+	char err[256];
 
 	if (hmc_set_status(d->hmcs, i, &st) == -1)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", st.name);
-	h = config_hmc_find(&d->cfg, st.name);
-	if (h) {
-		snprintf(out->ip, sizeof(out->ip), "%s", h->address);
-		out->port = h->port;
-		snprintf(out->login, sizeof(out->login), "%s", h->user);
+	/* address and login as stored (ksysmgr add hmc or the file's hmc{}) */
+	if (store_hmc_get(d->store, st.name, &h, err, sizeof(err)) == 0) {
+		snprintf(out->ip, sizeof(out->ip), "%s", h.address);
+		out->port = h.port;
+		snprintf(out->login, sizeof(out->login), "%s", h.user);
+		explicit_bzero(h.password, sizeof(h.password));
 	}
 	out->up = st.up;
 	out->logged_on = st.logged_on;
@@ -452,7 +212,6 @@ static void
 on_stop(struct ev_loop *loop, int signum, void *arg)
 {
 	struct ksysd *d = arg;
-	size_t i;
 
 	if (d->stopping) {
 		log_msg(LOGL_WARN, "main", "event=stop_forced signal=%d", signum);
@@ -465,8 +224,6 @@ on_stop(struct ev_loop *loop, int signum, void *arg)
 	log_msg(LOGL_INFO, "main", "event=stopping signal=%d", signum);
 	ctl_free(d->ctl);               /* stop serving, remove the socket */
 	d->ctl = NULL;
-	for (i = 0; i < d->cfg.n_hmcs; i++)
-		ev_timer_stop(loop, &d->inv[i].retry);
 	ev_timer_init(&d->watchdog, watchdog_cb, tscale_secs(SHUTDOWN_BOUND) + 2.0, 0.);
 	ev_timer_start(loop, &d->watchdog);
 	hmc_set_shutdown(d->hmcs, shutdown_done, d);
@@ -588,19 +345,6 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
 		return KSYSD_EXIT_FAIL;
 	}
-	d->inv = calloc(d->cfg.n_hmcs ? d->cfg.n_hmcs : 1, sizeof(*d->inv));
-	if (!d->inv) {
-		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"out of memory\"");
-		return KSYSD_EXIT_FAIL;
-	}
-	for (i = 0; i < d->cfg.n_hmcs; i++) {
-		struct inv *iv = &d->inv[i];
-
-		iv->d = d;
-		iv->cfg = &d->cfg.hmcs[i];
-		iv->stale = 1;
-		ev_timer_init(&iv->retry, inv_retry_cb, 1., 0.);
-	}
 	{
 		struct hmc_load hl = { d, 0, 0 };
 
@@ -608,6 +352,12 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 		if (hl.failed)
 			return KSYSD_EXIT_FAIL;
 	}
+	/* every HMC of the set, with its last read from the store; the file's
+	 * hosts={} expectations for its own HMCs */
+	d->core.inv = inventory_new(d->loop, d->hmcs, d->store,
+	                            d->cfg.settings.probe_interval);
+	for (i = 0; i < d->cfg.n_hmcs; i++)
+		inventory_expect(d->core.inv, &d->cfg.hmcs[i]);
 	d->core.loop = d->loop;
 	d->core.cfg = &d->cfg;
 	d->core.statedir = statedir;
@@ -615,6 +365,18 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 	d->core.hmcs = d->hmcs;
 	d->core.actions = actions_new(d->loop, d->store, err, sizeof(err));
 	if (!d->core.actions) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		return KSYSD_EXIT_FAIL;
+	}
+	d->core.disc = disc_new(&d->core, err, sizeof(err));
+	if (!d->core.disc) {
+		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
+		return KSYSD_EXIT_FAIL;
+	}
+	/* arms Quick/Deep Discovery and reruns a discovery a killed ksysd left
+	 * interrupted */
+	d->core.sched = sched_new(&d->core, err, sizeof(err));
+	if (!d->core.sched) {
 		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
 		return KSYSD_EXIT_FAIL;
 	}
@@ -633,8 +395,6 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 		log_msg(LOGL_WARN, "main", "event=no_hmcs msg=\"no HMC yet: add one with "
 		        "'ksysmgr add hmc' or hmc{} in the configuration file\"");
 	hmc_set_start(d->hmcs);
-	for (i = 0; i < d->cfg.n_hmcs; i++)
-		inv_start(&d->inv[i]);
 	ev_run(d->loop, 0);
 	return d->exit_code;
 }
@@ -655,7 +415,6 @@ main(int argc, char **argv)
 	struct ksysd d;
 	char err[1024];
 	int ch, fg = 0, check = 0, rc = KSYSD_EXIT_FAIL;
-	size_t i;
 
 	memset(&d, 0, sizeof(d));
 	config_defaults(&d.cfg);
@@ -714,6 +473,12 @@ main(int argc, char **argv)
 	if (check) {
 		printf("%s: ok (%zu HMC%s)\n", d.cfg.path[0] ? d.cfg.path : "(no config)",
 		       d.cfg.n_hmcs, d.cfg.n_hmcs == 1 ? "" : "s");
+		/* the database as ksysd would find it, read-only */
+		if (store_check(statedir, err, sizeof(err)) == -1) {
+			fprintf(stderr, "ksysd: %s\n", err);
+			goto out;
+		}
+		printf("%s\n", err);
 		rc = KSYSD_EXIT_OK;
 		goto out;
 	}
@@ -749,17 +514,15 @@ main(int argc, char **argv)
 	rc = run(&d, statedir, sockpath);
 out:
 	ctl_free(d.ctl);
+	sched_free(d.core.sched);
+	disc_free(d.core.disc);         /* its actions end as interrupted below */
 	actions_free(d.core.actions);
+	inventory_free(d.core.inv);
 	if (d.store)
 		store_close(d.store);
 	/* after a forced stop the client may still own callbacks: leave it */
 	if (d.hmcs && (d.stopped || !d.stopping))
 		hmc_set_free(d.hmcs);
-	if (d.inv) {
-		for (i = 0; i < d.cfg.n_hmcs; i++)
-			inv_clear(&d.inv[i]);
-		free(d.inv);
-	}
 	config_free(&d.cfg);
 	log_close();
 	return rc;

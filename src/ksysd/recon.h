@@ -5,7 +5,8 @@
  * (all hosts of a host group at once, so a VM that moved between two of them
  * keeps its attributes).  Matching is by partition UUID first, then by name:
  *   new      an LPAR/VIOS the store does not know: added (VMs managed, state
- *            INIT, spec/D §6 "all VMs of added hosts are managed by default";
+ *            INIT, home host = that host (spec/D §10.3), spec/D §6 "all VMs
+ *            of added hosts are managed by default";
  *            VIOSs managed)
  *   moved    a known UUID now on another of the given hosts: host updated
  *   renamed  a known UUID with a new name: row renamed (references follow)

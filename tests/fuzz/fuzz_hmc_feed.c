@@ -1,8 +1,9 @@
 /* fuzz_hmc_feed — libFuzzer target for the HMC feed parsers of hmcxml.c.
  *
  * The first byte picks the parser ('M' ManagedSystem, 'L' LogicalPartition/
- * VirtualIOServer, 'C' ManagementConsole, anything else: byte % 3) and the
- * rest is the body.  Seeds in corpus/hmc_feed/ carry that prefix byte.  Also
+ * VirtualIOServer with the VIOSs' PhysicalVolumes, 'C' ManagementConsole,
+ * anything else: byte % 3) and the rest is the body.  Seeds in
+ * corpus/hmc_feed/ carry that prefix byte.  Also
  * linked with replay.c so `make check` replays the corpus without clang.
  */
 #include <stddef.h>
@@ -25,8 +26,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hmc_console *c = NULL;
 	struct hmc_lpar *l = NULL;
 	struct hmc_ms *m = NULL;
+	struct hmc_pv *pv = NULL;
 	char err[256];
-	size_t n = 0, i, len;
+	size_t n = 0, npv = 0, i, len;
 	int pick;
 
 	fuzz_init_once();
@@ -46,11 +48,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 		hmcxml_free_ms(m, n);
 	} else if (pick == 1) {
-		if (hmcxml_parse_lpar_feed(body, len, "fuzz", &l, &n, err, sizeof err) == 0)
+		if (hmcxml_parse_lpar_feed_pvs(body, len, "fuzz", &l, &n, &pv, &npv, err,
+		                               sizeof err) == 0) {
 			for (i = 0; i < n; i++)
-				if (strlen(l[i].uuid) + strlen(l[i].ms_uuid) == (size_t)-1)
+				if (strlen(l[i].uuid) + strlen(l[i].ms_uuid) +
+				    strlen(l[i].os_version) == (size_t)-1)
 					abort();
+			for (i = 0; i < npv; i++)
+				if (!pv[i].udid[0] || strlen(pv[i].vios_uuid) + strlen(pv[i].name) ==
+				    (size_t)-1)
+					abort();        /* a kept disk always has a UDID */
+		}
 		free(l);
+		free(pv);
 	} else {
 		if (hmcxml_parse_console_feed(body, len, "fuzz", &c, &n, err, sizeof err) == 0)
 			for (i = 0; i < n; i++)

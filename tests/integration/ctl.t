@@ -24,7 +24,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 umask 077
 
 if ! start_sim; then
@@ -55,24 +55,24 @@ dmode=$(stat -c %a "$T/run" 2>/dev/null)
 # the HMCs come up after their first probe
 i=0
 while [ $i -lt 100 ]; do
-	"$BIN/ksysmgr" -s "$S" query hmc >"$T/out" 2>&1
+	"$BIN/ksysmgr" -s "$S" -v query hmc >"$T/out" 2>&1
 	[ "$(grep -c '^State: *up$' "$T/out")" -eq 2 ] && break
 	sleep 0.2; i=$((i + 1))
 done
-expect_rc 0 "ksysmgr query hmc" "$BIN/ksysmgr" -s "$S" query hmc
+expect_rc 0 "ksysmgr -v query hmc" "$BIN/ksysmgr" -s "$S" -v query hmc
 like '^Name:                hmc1$' "query hmc shows hmc1 in a 21-column label field"
 like '^Name:                hmc2$' "query hmc shows hmc2"
 c=$(grep -c '^State:               up$' "$T/out")
 [ "$c" -eq 2 ]; ok $? "both HMCs are up (got $c)"
 like '^Login:               hscroot$' "the login is shown"
 grep -q abc123 "$T/out"; [ $? -ne 0 ]; ok $? "no password in the output"
-expect_rc 0 "ksysmgr -o json query hmc" "$BIN/ksysmgr" -s "$S" -o json query hmc
+expect_rc 0 "ksysmgr -v -o json query hmc" "$BIN/ksysmgr" -s "$S" -v -o json query hmc
 like '^\[\{"name":"hmc1",' "JSON is an array of objects with lower-case keys"
 like '"name":"hmc2"' "JSON holds hmc2"
 like '"state":"up"' "JSON carries the state"
 like '"port":[0-9]+,' "the port is a JSON number"
 if command -v python3 >/dev/null 2>&1; then
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["name"] for r in d] == ["hmc1","hmc2"]; assert set(d[0]) == {"name","ip","port","login","state","loggedon","lasterror"}' "$T/out" 2>"$T/err"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["name"] for r in d] == ["hmc1","hmc2"]; assert set(d[0]) == {"name","ip","login","port","state","last_error","tls_trust","defined_in","hosts"}' "$T/out" 2>"$T/err"
 	ok $? "the JSON document parses, keys are the text labels in lower case"
 else
 	skip "python3 missing: JSON parse check"
@@ -108,7 +108,7 @@ like "unknown attribute 'colour' for add hmc; attributes: login, password, ip, p
 expect_rc 2 "-o xml is a usage error" "$BIN/ksysmgr" -s "$S" -o xml query hmc
 expect_rc 1 "discovery of an unknown host group is refused" \
 	"$BIN/ksysmgr" -s "$S" disc hg HG1 verify=yes
-like "discover host_group" "the refusal names the request"
+like "host group .HG1. does not exist" "the refusal names the unknown host group"
 expect_rc 0 "modify system is served from the store" \
 	"$BIN/ksysmgr" -s "$S" mod sys ha_monitor=ENABLE
 like "^KSYS ha_monitor has been updated$" "the Redbook's confirmation"

@@ -1,8 +1,10 @@
 #!/bin/sh
 # hmcsim_ctl.t — starts the real hmcsim on ephemeral ports with the default
 # topology and drives it through `hmcsim ctl`: the ready line, every `show`,
-# faults and clears, refused commands with their exit statuses, and a clean
-# shutdown that removes the control socket.  Every wait is bounded.
+# faults and clears (RMC ones with ksys-hmc's MigrateValidate), the
+# pass-through bookkeeping of requests sent with ksys-hmc, refused commands
+# with their exit statuses, and a clean shutdown that removes the control
+# socket.  Every wait is bounded.
 
 BIN=${KSYS_BIN:-./bin}
 HMCSIM=$BIN/hmcsim
@@ -112,6 +114,64 @@ ok $? "fault job-fail all PowerOn HSCL0DB4 2"
 is "$(ctl show faults)" "job-fail all PowerOn HSCL0DB4 2" "show faults lists it"
 ctl clear job-fail all
 is "$(ctl show faults)" "" "clear job-fail all"
+
+# disks as the VIOSs see them, RMC faults, pass-through bookkeeping
+is "$(ctl show disks | awk 'NF != 4' | wc -l)" "0" "show disks: ID SIZE_GB VIOSES UDID"
+is "$(ctl show disks | awk '{ print $4 }' | grep -cvE '^01M0lCTTIxNDU[A-Za-z0-9+/]+=*$')" "0" \
+	"UDIDs are 01 + base64 of 3IBM2145ID"
+is "$(ctl show disks | awk '{ print $4 }' | sort -u | wc -l)" "2" "one UDID per disk"
+is "$(ctl show passthru)" "" "show passthru: nothing sent yet"
+ctl fault rmc-down rt11009
+ok $? "fault rmc-down rt11009"
+is "$(ctl show faults)" "rmc-down rt11009" "show faults lists it"
+is "$(ctl show vm rt11009 | awk '{ print $3 }')" "running" "the LPAR keeps running"
+ctl fault rmc-down rt99 2>"$T/e"
+ok $(( $? != 1 )) "rmc-down of an unknown partition: exit 1"
+grep -q "no partition named 'rt99'" "$T/e"
+ok $? "... naming it"
+
+TOOL=$BIN/ksys-hmc
+if [ -x "$TOOL" ]; then
+	export KSYS_HMC_PASSWORD=abc123
+	tool() {
+		"$TOOL" -H "127.0.0.1:$P1" -u hscroot --insecure --time-scale 10 "$@"
+	}
+	tool job MigrateValidate rt11009 TargetManagedSystemName=rt12 >"$T/o" 2>&1
+	ok $(( $? != 1 )) "MigrateValidate without RMC fails"
+	grep -q 'HSCL2957 Either there is currently no RMC connection between the management console and the partition rt11009 ([0-9]*\*8286-42A\*0607585) or the partition does not support dynamic partitioning operations' "$T/o"
+	ok $? "... with HSCL2957 naming the partition and ID*MTMS"
+	ctl fault rmc-up rt11009
+	tool job MigrateValidate rt11009 TargetManagedSystemName=rt12 >"$T/o" 2>&1
+	ok $? "rmc-up: MigrateValidate succeeds"
+	is "$(ctl show faults)" "" "no fault left"
+
+	U=$(ctl show vm rt11001 | awk '{ print $6 }' | tr 'A-F' 'a-f')
+	for a in ADD_VM START_VM; do
+		cat >"$T/$a.xml" <<EOF
+<?xml version="1.0"?>
+<VIO xmlns="http://ausgsa.austin.ibm.com/projects/v/vios/schema/vioHADR2.00" version="2.00" author="LIBKREST" title="t">
+  <Request action_str="VIO_HS_$a" hsTag="0">
+    <x><vmList machine_type="8286" model="42A" serial="0607585"><vm uuid="$U"/></vmList></x>
+  </Request>
+</VIO>
+EOF
+		tool passthrough rt11v1 "$T/$a.xml" >"$T/o" 2>&1
+		ok $? "pass-through VIO_HS_$a through the HMC"
+	done
+	is "$(cat "$T/o")" "<VIO><Response>
+</Response></VIO>" "the reply is the empty VIO response"
+	echo '<VIO><Request action_str="VIO_HS_QUICK_QUERY">' >"$T/bad.xml"
+	tool passthrough rt11v1 "$T/bad.xml" >"$T/o" 2>&1
+	ok $(( $? != 1 )) "malformed inputXML: the tool reports the VIOS command failed"
+	grep -q 'passthru: inputXML is not well-formed XML' "$T/o"
+	ok $? "... with the StdError"
+	is "$(ctl show passthru | tr '\n' ' ')" \
+		"VIO_HS_ADD_VM 1 VIO_HS_START_VM 1 malformed 1 rt11001 added=yes started=yes " \
+		"show passthru: what the client sent"
+	is "$(ctl show passthru rt11002)" "rt11002 added=no started=no" "show passthru VM"
+else
+	skip "$TOOL not built: no end-to-end RMC and pass-through checks"
+fi
 
 # refusals and exit statuses
 ctl fault bogus rt11 >"$T/o" 2>"$T/e"

@@ -26,7 +26,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 umask 077
 
 # ---- ksysd -t ----------------------------------------------------------
@@ -38,8 +38,21 @@ hmc{ name="hmc2", address="hmc2.example", user="hscroot", password="abc123",
      tls_verify=false, hosts={"host1"} }
 settings{ probe_interval=5, max_requests_per_hmc=8, log_level="info,http=debug" }
 EOF
-expect_rc 0 "ksysd -t accepts a valid configuration" "$BIN/ksysd" -t -c "$T/good.lua"
+expect_rc 0 "ksysd -t accepts a valid configuration" "$BIN/ksysd" -t -c "$T/good.lua" \
+	-d "$T/tdb"
 like "ok \\(2 HMCs\\)" "ksysd -t summarises the valid configuration"
+like "ksys.db: absent; ksysd will create it" "ksysd -t describes a missing database"
+if command -v python3 >/dev/null 2>&1; then
+	mkdir -p "$T/newdb"
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99"); c.commit()' "$T/newdb/ksys.db"
+	expect_rc 1 "ksysd -t refuses a database from a newer ksysd" \
+		"$BIN/ksysd" -t -c "$T/good.lua" -d "$T/newdb"
+	like "written by a newer ksysd \\(schema version 99" "and says why"
+	[ -z "$(find "$T/newdb" -name 'ksys.db-*')" ]
+	ok $? "the check wrote nothing next to the database"
+else
+	skip "python3 missing: newer-database check"
+fi
 
 printf 'hmc{ name="hmc1", address="127.0.0.1",\n  user="hscroot", password="x" }\nhmc{ name="hmc2", address="h",\n  user="u", pasword="x" }\n' >"$T/unknown.lua"
 expect_rc 1 "ksysd -t refuses an unknown key" "$BIN/ksysd" -t -c "$T/unknown.lua"

@@ -156,7 +156,6 @@ main(void)
 	is_int(rc, CMD_REFUSED, "an unknown ID");
 	ok(strstr(buf_str(&err), "action 999 does not exist") != NULL, "says so: %s",
 	   buf_str(&err));
-	memset(&mon, 0, sizeof(mon));
 	rc = run(&core, "query action monitor=yes", &out, &err, &mon);
 	is_int(rc, CMD_PENDING, "monitor=yes without ID follows the newest action");
 	ok(!mon.ended, "still attached");
@@ -171,6 +170,7 @@ main(void)
 	   "stored as failed with its 4 lines");
 
 	/* after the end: replay and the stored status */
+	buf_free(&q.b);
 	memset(&q, 0, sizeof(q));
 	snprintf(line, sizeof(line), "query action %lld monitor=yes", (long long)id);
 	rc = run(&core, line, &out, &err, &q);
@@ -185,12 +185,12 @@ main(void)
 
 	/* a first follower that went away does not stop the action */
 	{
-		struct rec gone = { 0 };
+		/* its ksysmgr is killed: the follower's output goes nowhere */
+		static struct rec gone;
 		struct cmd_io io = io_of(&gone);
 		b = action_start(as, "verify", "HG1", &io, e, sizeof(e));
 		id2 = action_id(b);
 		action_printf(b, 'P', "\tx verification has started");
-		buf_free(&gone.b);
 	}
 	ok(actions_get(as, id2) == b, "a second action runs");
 	/* ksysd dies without ending it: a new ksysd opens the store */

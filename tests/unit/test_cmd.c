@@ -186,16 +186,28 @@ output(void)
 	buf_free(&b);
 
 	is_int(run("-o json query hmc"), CMD_OK, "query hmc as JSON");
-	is_str(buf_str(&out), "[{\"name\":\"hmc1\",\"ip\":\"10.0.0.1\",\"port\":12443,"
-	       "\"login\":\"hscroot\",\"state\":\"up\",\"loggedon\":\"yes\",\"lasterror\":\"\"},"
-	       "{\"name\":\"hmc2\",\"ip\":\"10.0.0.2\",\"port\":443,\"login\":\"hscroot\","
-	       "\"state\":\"down\",\"loggedon\":\"no\",\"lasterror\":"
-	       "\"connect: \\\"refused\\\"\\n\"}]\n", "query hmc JSON document");
+	is_str(buf_str(&out), "[{\"name\":\"hmc1\",\"ip\":\"10.0.0.1\",\"login\":\"hscroot\","
+	       "\"hosts\":[]},{\"name\":\"hmc2\",\"ip\":\"10.0.0.2\",\"login\":\"hscroot\","
+	       "\"hosts\":[]}]\n", "query hmc JSON document");
+	is_int(run("-v -o json query hmc hmc2"), CMD_OK, "query hmc -v as JSON");
+	is_str(buf_str(&out), "[{\"name\":\"hmc2\",\"ip\":\"10.0.0.2\",\"login\":\"hscroot\","
+	       "\"port\":443,\"state\":\"down\",\"last_error\":"
+	       "\"connect: \\\"refused\\\"\\n\",\"tls_trust\":\"unknown\","
+	       "\"defined_in\":\"ksysmgr\",\"hosts\":[]}]\n",
+	       "query hmc -v JSON: port a number, the error escaped");
 	is_int(run("query hmc hmc1"), CMD_OK, "query hmc as text");
 	is_str(buf_str(&out), "Name:                hmc1\nIp:                  10.0.0.1\n"
-	       "Port:                12443\nLogin:               hscroot\n"
-	       "State:               up\nLoggedOn:            yes\nLastError:           \n",
-	       "query hmc text record");
+	       "Login:               hscroot\n\n"
+	       "                        Managed Host List:\n\n"
+	       "Host Name                               Uuid\n"
+	       "=========                               ====\n"
+	       "(not read from the HMC yet)\n"
+	       "============================================================================\n",
+	       "query hmc text record: the Redbook's layout");
+	is_int(run("-v query hmc hmc2"), CMD_OK, "query hmc -v as text");
+	ok(strstr(buf_str(&out), "Login:               hscroot\nPort:                443\n"
+	          "State:               down\nLast_error:          connect: \"refused\" \n") != NULL,
+	   "query hmc -v adds port, state and the last error on one line");
 }
 
 int

@@ -5,6 +5,7 @@
  * with a realistic HMC; these peers misbehave on purpose, in ways hmcsim
  * cannot: a 401 right after a fresh logon, a submit that is received but
  * never answered, a job that vanishes, a peer that never answers a logoff.
+ * Also hmc_set_remove while requests and jobs are queued or in flight.
  */
 #include <signal.h>
 #include <unistd.h>
@@ -35,7 +36,7 @@ struct fakehmc {
 	char token[64];
 	/* behaviour */
 	int always_401, refuse_logon, fail503, submit_503, hang_submit, jobs_404;
-	int hold_gets, hang_all;
+	int hold_gets, hang_all, jobs_forever;
 	/* observations */
 	int logons, logoffs, submits, polls, deletes, cancels, gets;
 	int bad_memento, bad_logon_ct, live_jobs, max_live_jobs;
@@ -181,9 +182,9 @@ fake_handler(struct peer *pp, struct pconn *c, const char *method, const char *p
 				/* a job runs from its submit until the HMC first
 				 * reports it finished; the DELETE that follows is
 				 * cleanup and may arrive after the next submit */
-				if (f->jobpolls[i] == 2)
+				if (f->jobpolls[i] == 2 && !f->jobs_forever)
 					f->live_jobs--;
-				if (f->jobpolls[i] >= 2)
+				if (f->jobpolls[i] >= 2 && !f->jobs_forever)
 					job_reply(c, id, "COMPLETED_OK", 1);
 				else
 					job_reply(c, id, "RUNNING", 0);
@@ -300,6 +301,36 @@ make_set(int max_requests, int max_jobs, int with_dead)
 	return s;
 }
 
+static struct hmc_set *
+new_set(double probe_interval)
+{
+	char err[256];
+	struct hmc_set_opts o = { .probe_interval = probe_interval, .request_timeout = 10,
+	                          .shutdown_bound = 5 };
+
+	return hmc_set_new(loop, &o, err, sizeof err);
+}
+
+static void
+add_hmc(struct hmc_set *s, const char *name, struct fakehmc *f, int max_requests,
+        int max_jobs)
+{
+	char err[256];
+	struct hmc_config c;
+
+	hmc_config_init(&c);
+	c.name = name;
+	c.host = "127.0.0.1";
+	c.port = f->p.port;
+	c.scheme = "http";
+	c.user = "u";
+	c.password = "secret-pw";
+	c.max_requests = max_requests;
+	c.max_jobs = max_jobs;
+	if (hmc_set_add(s, &c, err, sizeof err) == -1)
+		diag("add %s: %s", name, err);
+}
+
 static void
 reset_peer(struct fakehmc *f)
 {
@@ -348,6 +379,119 @@ finish(struct hmc_set *s)
 	hmc_set_shutdown(s, shut_cb, NULL);
 	loopwait_until(loop, &shut, 1, 10);
 	hmc_set_free(s);
+}
+
+/* Calls of recs[0..n) made so far. */
+static int
+calls_of(const struct rec *recs, int n)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += recs[i].calls;
+	return c;
+}
+
+static void
+test_remove(void)
+{
+	struct hmc_read pin1 = { .obj = HMC_OBJ_CONSOLE, .hmc = "hmc1" };
+	struct hmc_read any = { .obj = HMC_OBJ_CONSOLE };
+	struct hmc_job_spec spec = { .group = "LogicalPartition", .target_uuid = LPAR,
+	                             .operation = "PowerOff" };
+	struct hmc_status st;
+	struct hmc_set *s;
+	struct rec r, q[5];
+	char err[256];
+	int i, gets;
+
+	/* an idle HMC: row gone, probe stopped, session logged off; re-add */
+	reset_peer(&A);
+	reset_peer(&B);
+	s = new_set(1.0);       /* probes every 0.1 s (scaled) */
+	add_hmc(s, "hmc1", &A, 0, 0);
+	add_hmc(s, "hmc2", &B, 0, 0);
+	hmc_set_start(s);
+	loopwait_until(loop, &A.gets, 3, 5);
+	ok(A.gets >= 3 && A.logons == 1, "hmc1 probed (%d GETs, %d logon)", A.gets, A.logons);
+	ok(hmc_set_remove(s, "hmc9", err, sizeof err) == -1 &&
+	   strstr(err, "unknown HMC 'hmc9'") && strstr(err, "hmc1, hmc2"),
+	   "remove of an unknown HMC refused, naming the known ones: %s", err);
+	is_int(hmc_set_count(s), 2, "... and nothing removed");
+	err[0] = '\0';
+	ok(hmc_set_remove(s, "hmc1", err, sizeof err) == 0, "remove idle hmc1 %s", err);
+	is_int(hmc_set_count(s), 1, "one status row left");
+	ok(hmc_set_status(s, 0, &st) == 0 && !strcmp(st.name, "hmc2") &&
+	   hmc_set_status(s, 1, &st) == -1, "... hmc2's");
+	loopwait_until(loop, &A.logoffs, 1, 5);
+	is_int(A.logoffs, 1, "hmc1's session logged off (DELETE Logon)");
+	gets = A.gets;
+	loopwait_spin(loop, 0.5);
+	is_int(A.gets, gets, "hmc1 no longer probed");
+	ok(B.gets > 3, "hmc2 still is (%d GETs)", B.gets);
+	read_console(s, &r, "hmc1");
+	ok(r.code == HMC_EINVAL && strstr(r.msg, "unknown HMC 'hmc1'"),
+	   "a removed HMC is unknown to new operations: %s", r.msg);
+	read_console(s, &r, NULL);
+	ok(r.code == HMC_OK && !strcmp(r.hmc, "hmc2"), "reads go to hmc2 (%s)", r.hmc);
+	ok(hmc_set_remove(s, "hmc1", err, sizeof err) == -1, "removing it twice is refused");
+	i = A.logons;
+	add_hmc(s, "hmc1", &A, 0, 0);
+	is_int(hmc_set_count(s), 2, "hmc1 added again: two rows");
+	read_console(s, &r, "hmc1");
+	ok(r.code == HMC_OK && !strcmp(r.hmc, "hmc1") && A.logons == i + 1,
+	   "re-added hmc1 logs on afresh and answers (%s)", r.msg);
+	loopwait_until(loop, &A.gets, gets + 3, 5);
+	ok(A.gets >= gets + 3, "and is probed again");
+	finish(s);
+
+	/* queued and in-flight work on the removed HMC */
+	reset_peer(&A);
+	reset_peer(&B);
+	s = new_set(1000);
+	add_hmc(s, "hmc1", &A, 1, 1);   /* 1 request and 1 running job at a time */
+	read_console(s, &r, "hmc1");    /* logged on */
+	A.jobs_forever = 1;
+	memset(q, 0, sizeof q);
+	hmc_job_run(s, &spec, sub_cb, job_cb, &q[3]);
+	loopwait_until(loop, &q[3].submitted, 1, 5);
+	ok(q[3].submitted == 1 && !strcmp(q[3].sub_hmc, "hmc1"), "a job runs on hmc1");
+	hmc_job_run(s, &spec, sub_cb, job_cb, &q[4]);   /* waits for the job slot */
+	A.hold_gets = 1;
+	hmc_read(s, &pin1, feed_cb, &q[0]);
+	hmc_read(s, &pin1, feed_cb, &q[1]);
+	hmc_read(s, &any, feed_cb, &q[2]);
+	loopwait_spin(loop, 0.3);
+	ok(A.nheld == 1 && calls_of(q, 5) == 0, "one read held by hmc1, the rest queued "
+	   "behind its caps (%d held)", A.nheld);
+	add_hmc(s, "hmc2", &B, 0, 0);
+	err[0] = '\0';
+	ok(hmc_set_remove(s, "hmc1", err, sizeof err) == 0, "remove busy hmc1 %s", err);
+	A.nheld = 0;            /* the client dropped the held request */
+	A.hold_gets = 0;
+	is_int(calls_of(q, 5), 0, "no callback from inside hmc_set_remove");
+	for (i = 0; i < 100 && calls_of(q, 5) < 5; i++)
+		loopwait_spin(loop, 0.05);
+	ok(q[0].calls == 1 && q[0].code == HMC_ECANCELED &&
+	   strstr(q[0].msg, "hmc 'hmc1' was removed"), "in-flight read pinned to hmc1: "
+	   "ECANCELED (%s)", q[0].msg);
+	ok(q[1].calls == 1 && q[1].code == HMC_ECANCELED &&
+	   strstr(q[1].msg, "hmc 'hmc1' was removed"), "queued read pinned to hmc1: "
+	   "ECANCELED (%s)", q[1].msg);
+	ok(q[2].calls == 1 && q[2].code == HMC_OK && !strcmp(q[2].hmc, "hmc2"),
+	   "queued unpinned read moved to hmc2 (%s%s)", q[2].hmc, q[2].msg);
+	ok(q[3].calls == 1 && q[3].code == HMC_ECANCELED &&
+	   strstr(q[3].msg, "hmc 'hmc1' was removed") && strstr(q[3].msg, "keeps running on hmc1"),
+	   "job accepted by hmc1: ECANCELED, says it keeps running there (%s)", q[3].msg);
+	ok(q[4].calls == 1 && q[4].code == HMC_OK && !strcmp(q[4].sub_hmc, "hmc2") &&
+	   !strcmp(q[4].rc, "0"), "job still waiting for a slot moved to hmc2 and ran (%s%s)",
+	   q[4].sub_hmc, q[4].msg);
+	loopwait_until(loop, &A.logoffs, 1, 5);
+	is_int(A.logoffs, 1, "hmc1's session logged off");
+	ok(hmc_set_count(s) == 1 && hmc_set_status(s, 0, &st) == 0 && !strcmp(st.name, "hmc2") &&
+	   st.inflight == 0 && st.queued == 0, "hmc2 alone, idle");
+	A.jobs_forever = 0;
+	finish(s);
 }
 
 int
@@ -506,6 +650,8 @@ main(void)
 		is_int(A.deletes, 10, "each finished job DELETEd");
 	}
 	finish(s);
+
+	test_remove();
 
 	/* shutdown is bounded even when the HMC stops answering */
 	reset_peer(&A);

@@ -607,6 +607,108 @@ test_vios_feed(void)
 	free(doc);
 }
 
+#define UOM "http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/"
+#define PV(name, udid, avail, cap) \
+	"<PhysicalVolume schemaVersion=\"V1_8_0\"><Metadata><Atom/></Metadata>" \
+	"<Description>MPIO IBM 2076 FC Disk</Description>" udid \
+	"<AvailableForUsage>" avail "</AvailableForUsage>" \
+	"<VolumeCapacity>" cap "</VolumeCapacity><VolumeName>" name "</VolumeName>" \
+	"<VolumeUniqueID>332136005076802810426880000000000011004214503IBMfcp</VolumeUniqueID>" \
+	"</PhysicalVolume>"
+#define UDID1 "01M0lCTTIxNDUxMjQ2MDA1MDc2ODAyODEwNDI2ODgwMDAwMDAwMDAwMDExMA=="
+
+/* PhysicalVolumes and OperatingSystemVersion of VIOS entries. */
+static void
+test_vios_pvs(void)
+{
+	static const char feed[] =
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+		"<entry><id>2A6F4C1E-93B7-4D08-A5E2-7C1B9F3D6E01</id><content>"
+		"<VirtualIOServer:VirtualIOServer xmlns:VirtualIOServer=\"" UOM "\" xmlns=\"" UOM "\">"
+		"<OperatingSystemVersion kb=\"ROR\" kxe=\"false\">VIOS 3.1.0.00</OperatingSystemVersion>"
+		"<PartitionUUID>2A6F4C1E-93B7-4D08-A5E2-7C1B9F3D6E01</PartitionUUID>"
+		"<PartitionName>vios1</PartitionName><PartitionType>Virtual IO Server</PartitionType>"
+		"<PhysicalVolumes kb=\"CUD\" kxe=\"false\" schemaVersion=\"V1_8_0\">"
+		"<Metadata><Atom/></Metadata>"
+		PV("hdisk0", "<UniqueDeviceID>01M0lCTTIxNDUBOOT0</UniqueDeviceID>", "false", "102400")
+		PV("hdisk1", "<UniqueDeviceID>\n  " UDID1 "\n</UniqueDeviceID>", "true", "20480")
+		PV("hdisk2", "", "true", "10240")
+		PV("hdisk3", "<UniqueDeviceID>01M0lCTTIxNDUGARBAGE</UniqueDeviceID>", "maybe", "lots")
+		"</PhysicalVolumes>"
+		"<StoragePools><VolumeGroup><PhysicalVolumes>"
+		PV("hdisk9", "<UniqueDeviceID>NESTED</UniqueDeviceID>", "true", "1")
+		"</PhysicalVolumes></VolumeGroup></StoragePools>"
+		"</VirtualIOServer:VirtualIOServer></content></entry>"
+		"<entry><id>11111111-2222-4333-8444-555555555555</id><content>"
+		"<VirtualIOServer:VirtualIOServer xmlns:VirtualIOServer=\"" UOM "\" xmlns=\"" UOM "\">"
+		"<PartitionUUID>11111111-2222-4333-8444-555555555555</PartitionUUID>"
+		"<PartitionName>vios2</PartitionName>"
+		"<PhysicalVolumes>" PV("hdisk4", "<UniqueDeviceID>" UDID1 "</UniqueDeviceID>", "true",
+		                       "20480") "</PhysicalVolumes>"
+		"</VirtualIOServer:VirtualIOServer></content></entry>"
+		"<entry><id>3D3DE3FA-5DD6-439D-BF4C-1835C340A9BD</id><content>"
+		"<LogicalPartition:LogicalPartition xmlns:LogicalPartition=\"" UOM "\" xmlns=\"" UOM "\">"
+		"<PartitionUUID>3D3DE3FA-5DD6-439D-BF4C-1835C340A9BD</PartitionUUID>"
+		"<PartitionName>lpar1</PartitionName>"
+		"<OperatingSystemVersion>AIX 7.2 7200-04-01-1939</OperatingSystemVersion>"
+		"<PhysicalVolumes>" PV("hdisk7", "<UniqueDeviceID>CLIENTSIDE</UniqueDeviceID>", "true",
+		                       "5") "</PhysicalVolumes>"
+		"</LogicalPartition:LogicalPartition></content></entry></feed>";
+	struct hmc_lpar *l = NULL;
+	struct hmc_pv *pv = NULL;
+	size_t n = 0, np = 0;
+	char err[256] = "", *bad;
+
+	ok(hmcxml_parse_lpar_feed_pvs(feed, sizeof feed - 1, "VirtualIOServer feed from hmc1", &l,
+	                              &n, &pv, &np, err, sizeof err) == 0, "feed with disks parses (%s)",
+	   err);
+	is_int(n, 3, "3 partitions");
+	if (n == 3) {
+		is_str(l[0].os_version, "VIOS 3.1.0.00", "VIOS OperatingSystemVersion");
+		is_str(l[2].os_version, "AIX 7.2 7200-04-01-1939", "LPAR OperatingSystemVersion");
+		is_str(l[1].os_version, "", "absent OperatingSystemVersion: empty");
+	}
+	is_int(np, 4, "4 disks: the VIOSs' own, not the volume group's nor the LPAR's; one "
+	       "without UniqueDeviceID skipped");
+	if (np == 4) {
+		is_str(pv[0].vios_uuid, "2A6F4C1E-93B7-4D08-A5E2-7C1B9F3D6E01", "disk 0 VIOS");
+		is_str(pv[0].name, "hdisk0", "disk 0 name");
+		is_int(pv[0].available, 0, "disk 0 in use");
+		ok(pv[0].size_mb == 102400, "disk 0 capacity in MB");
+		is_str(pv[1].udid, UDID1, "disk 1 UniqueDeviceID, trimmed");
+		is_int(pv[1].available, 1, "disk 1 available");
+		ok(pv[1].size_mb == 20480, "disk 1 20480 MB");
+		is_str(pv[2].name, "hdisk3", "garbage values: disk kept");
+		ok(pv[2].size_mb == 0 && pv[2].available == -1, "... capacity 0, availability "
+		   "unknown");
+		is_str(pv[3].vios_uuid, "11111111-2222-4333-8444-555555555555", "disk 3 on vios2");
+		is_str(pv[3].udid, pv[1].udid, "a shared disk has one UDID on both VIOSs");
+	}
+	free(l);
+	free(pv);
+
+	l = NULL;
+	ok(hmcxml_parse_lpar_feed(feed, sizeof feed - 1, "feed", &l, &n, err, sizeof err) == 0 &&
+	   n == 3 && !strcmp(l[0].os_version, "VIOS 3.1.0.00"),
+	   "hmcxml_parse_lpar_feed reads the same partitions, no disks");
+	free(l);
+
+	/* an error after disks were collected frees them */
+	bad = strdup(feed);
+	memcpy(strstr(bad, "<PartitionUUID>1111"), "<PartitionUUIX>1111", 19);
+	memcpy(strstr(bad, "</PartitionUUID><PartitionName>vios2"), "</PartitionUUIX>", 16);
+	pv = (struct hmc_pv *)1;
+	np = 99;
+	ok(hmcxml_parse_lpar_feed_pvs(bad, strlen(bad), "bad feed", &l, &n, &pv, &np, err,
+	                              sizeof err) == -1 && !l && n == 0 && !pv && np == 0 &&
+	   contains(err, "bad feed: entry 2: PartitionUUID missing"),
+	   "error in entry 2: nothing handed back (%s)", err);
+	free(bad);
+
+	ok(hmcxml_parse_lpar_feed_pvs("", 0, "204", &l, &n, &pv, &np, err, sizeof err) == 0 &&
+	   n == 0 && !pv && np == 0, "204: no partitions, no disks");
+}
+
 static void
 test_console_feed(void)
 {
@@ -762,6 +864,7 @@ main(void)
 	test_ms_feed();
 	test_lpar_feed();
 	test_vios_feed();
+	test_vios_pvs();
 	test_console_feed();
 	test_error_message();
 	test_hostile();

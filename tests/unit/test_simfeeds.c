@@ -338,6 +338,115 @@ test_lpar_feeds(struct world *w)
 	buf_free(&b);
 }
 
+/* PhysicalVolumes of VIOS entries, OperatingSystemVersion, RMC state. */
+static void
+test_vios_disks(struct world *w)
+{
+	struct sim_hmc *h = &w->hmcs[0];
+	struct sim_lpar *v = &w->lpars[0], *lp1 = &w->lpars[1];
+	struct buf b = {0};
+	struct hmc_lpar *lv = NULL;
+	struct hmc_pv *pv = NULL;
+	size_t nl = 0, np = 0;
+	char t[256], err[256], udid[128], id[64];
+
+	world_disk_udid("12460050768028104268800000000000110", udid, sizeof udid);
+	is_str(udid, "01M0lCTTIxNDUxMjQ2MDA1MDc2ODAyODEwNDI2ODgwMDAwMDAwMDAwMDExMA==",
+	       "UDID derivation reproduces a real ViodiskID");
+	world_disk_udid("A", udid, sizeof udid);
+	is_str(udid, "01M0lCTTIxNDVB", "UDID of a short id (no padding needed)");
+	world_disk_udid("AB", udid, sizeof udid);
+	is_str(udid, "01M0lCTTIxNDVBQg==", "UDID padding");
+
+	/* three disks: the VIOS sees the first and the third */
+	w->n_disks = 3;
+	w->disks = calloc(3, sizeof *w->disks);
+	snprintf(w->disks[0].id, sizeof w->disks[0].id, "6005076801810179D000000000000A01");
+	w->disks[0].size_gb = 20;
+	snprintf(w->disks[1].id, sizeof w->disks[1].id, "6005076801810179D000000000000A09");
+	w->disks[1].size_gb = 5;
+	snprintf(w->disks[2].id, sizeof w->disks[2].id, "6005076801810179D000000000000A02");
+	w->disks[2].size_gb = 10;
+	w->disks[0].n_vios = w->disks[1].n_vios = w->disks[2].n_vios = 1;
+	w->disks[0].vios[0] = w->disks[2].vios[0] = 0;
+	w->disks[1].vios[0] = 3;
+
+	simfeed_feed(&b, w, h, SIMFEED_VIOS, NULL, "/rest/api/uom/VirtualIOServer", NULL);
+	xmlDocPtr d = parse(&b, "vios feed");
+	if (d) {
+		xmlNodePtr vs = xmlu_path(entry_by_id(xmlDocGetRootElement(d), VIOS_UUID),
+		                          "content/VirtualIOServer");
+		xmlNodePtr pvs = xmlu_child(vs, "PhysicalVolumes");
+		is_int(count(pvs, "PhysicalVolume"), 3, "VIOS lists 3 PhysicalVolumes");
+		xmlNodePtr p0 = xmlu_child(pvs, "PhysicalVolume");
+		xmlNodePtr p1 = xmlu_next(p0, "PhysicalVolume");
+		xmlu_path_text(p0, "VolumeName", t, sizeof t);
+		is_str(t, "hdisk0", "first: the boot disk hdisk0");
+		xmlu_path_text(p0, "AvailableForUsage", t, sizeof t);
+		is_str(t, "false", "boot disk in use");
+		xmlu_path_text(p0, "VolumeUniqueID", t, sizeof t);
+		world_boot_disk_id(v, id, sizeof id);
+		ok(strcmp(t, id) == 0 && strlen(t) == 32 && !strchr(t, '-'),
+		   "boot disk id: the VIOS UUID without dashes (%s)", t);
+		xmlu_path_text(p1, "VolumeName", t, sizeof t);
+		is_str(t, "hdisk1", "then the shared disks from hdisk1");
+		xmlu_path_text(p1, "VolumeUniqueID", t, sizeof t);
+		is_str(t, "6005076801810179D000000000000A01", "VolumeUniqueID is the disk id");
+		xmlu_path_text(p1, "VolumeCapacity", t, sizeof t);
+		is_str(t, "20480", "VolumeCapacity in MB");
+		xmlu_path_text(p1, "Description", t, sizeof t);
+		ok(t[0] != '\0', "Description present (%s)", t);
+		xmlu_path_text(vs, "OperatingSystemVersion", t, sizeof t);
+		is_str(t, "VIOS 3.1.0.00", "VIOS OperatingSystemVersion default");
+		xmlFreeDoc(d);
+	}
+	ok(hmcxml_parse_lpar_feed_pvs(b.data, b.len, "sim", &lv, &nl, &pv, &np, err,
+	                              sizeof err) == 0 && nl == 1, "client parses disks (%s)", err);
+	is_int(np, 3, "client sees 3 disks");
+	if (np == 3) {
+		is_str(pv[0].vios_uuid, VIOS_UUID, "disk VIOS uuid");
+		ok(!strcmp(pv[0].name, "hdisk0") && pv[0].available == 0 && pv[0].size_mb > 0,
+		   "hdisk0 unavailable, has a size");
+		world_disk_udid(w->disks[0].id, udid, sizeof udid);
+		ok(!strcmp(pv[1].name, "hdisk1") && pv[1].available == 1 &&
+		   pv[1].size_mb == 20480 && !strcmp(pv[1].udid, udid),
+		   "hdisk1: available, 20480 MB, UDID derived from the disk id");
+		world_disk_udid(w->disks[2].id, udid, sizeof udid);
+		ok(!strcmp(pv[2].name, "hdisk2") && pv[2].size_mb == 10240 &&
+		   !strcmp(pv[2].udid, udid), "hdisk2: the third disk (the second is not seen)");
+		ok(strcmp(pv[0].udid, pv[1].udid) != 0, "boot disk has its own UDID");
+		is_str(lv[0].os_version, "VIOS 3.1.0.00", "client: os_version");
+	}
+	free(lv);
+	free(pv);
+	lv = NULL;
+	pv = NULL;
+
+	/* OS version and RMC of a client LPAR */
+	buf_reset(&b);
+	simfeed_lpar_entry(&b, w, h, lp1, NULL, NULL);
+	ok(hmcxml_parse_lpar_feed(b.data, b.len, "sim", &lv, &nl, err, sizeof err) == 0 &&
+	   nl == 1, "lpar1 entry parses");
+	if (nl == 1) {
+		is_str(lv[0].os_version, "AIX 7.2 7200-04-01-1939", "AIX default os_version");
+		is_str(lv[0].rmc_state, "active", "RMC active while running");
+	}
+	free(lv);
+	lv = NULL;
+	snprintf(lp1->os_version, sizeof lp1->os_version, "AIX 7.3 7300-01-01-2148");
+	lp1->rmc_inactive = 1;
+	buf_reset(&b);
+	simfeed_lpar_entry(&b, w, h, lp1, NULL, NULL);
+	ok(hmcxml_parse_lpar_feed(b.data, b.len, "sim", &lv, &nl, err, sizeof err) == 0 &&
+	   nl == 1 && !strcmp(lv[0].os_version, "AIX 7.3 7300-01-01-2148") &&
+	   !strcmp(lv[0].rmc_state, "inactive") && !strcmp(lv[0].state, "running"),
+	   "overridden os_version; RMC inactive although running");
+	free(lv);
+	lp1->os_version[0] = '\0';
+	lp1->rmc_inactive = 0;
+	buf_free(&b);
+}
+
 static void
 test_console(struct world *w)
 {
@@ -510,6 +619,16 @@ test_job_documents(struct world *w)
 	buf_free(&b);
 }
 
+/* Value of result name of j, or NULL. */
+static const char *
+job_result(const struct sim_job *j, const char *name)
+{
+	for (size_t i = 0; i < j->n_results; i++)
+		if (strcmp(j->results[i].name, name) == 0)
+			return j->results[i].value;
+	return NULL;
+}
+
 /* Run the loop until j is terminal or 5 s pass. */
 static int
 wait_job(struct world *w, long long id)
@@ -619,6 +738,68 @@ test_jobs(struct world *w)
 	ok(j->n_results == 3 && strcmp(j->results[0].name, "StdOut") == 0
 	   && strcmp(j->results[0].value, "<VIO><Response>\n</Response></VIO>") == 0,
 	   "StdOut is the empty VIO response");
+	ok(w->n_pt == 1 && !strcmp(w->pt[0].action, "VIO_HS_QUICK_QUERY") && w->pt[0].n == 1,
+	   "the request is counted under its action_str");
+
+	/* malformed inputXML: the command fails, the job does not (its warning is
+	 * expected: kept out of prove's output) */
+	log_set_level("error", err, sizeof err);
+	struct hmc_param ptbad[] = { { (char *)"inputXML",
+		(char *)"<VIO><Request action_str=\"VIO_HS_QUICK_QUERY\"></VIO>" } };
+	j = submit(w, "VirtualIOServer", vios, "PassThroughInterface", ptbad, 1, &status, err,
+	           sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "malformed pass-through ends");
+	j = world_job_by_id(w, id);
+	is_int(j->status, SIM_JOB_COMPLETED_OK, "malformed request: job COMPLETED_OK");
+	is_str(job_result(j, "StdOut"), "", "... empty StdOut");
+	ok(job_result(j, "StdError") && !strncmp(job_result(j, "StdError"),
+	   "passthru: inputXML is not well-formed XML", 41), "... StdError says why");
+	is_str(job_result(j, "CMDReturnCode"), "1", "... CMDReturnCode 1");
+	is_str(job_result(j, "RMCReturnCode"), "0", "... RMCReturnCode 0");
+	ok(w->pt_malformed == 1 && w->pt[0].n == 1, "counted as malformed, not as an action");
+	log_set_level("warn", err, sizeof err);
+
+	/* RMC to the VIOS lost: the pass-through job fails (HSCL2970) */
+	vios->rmc_inactive = 1;
+	j = submit(w, "VirtualIOServer", vios, "PassThroughInterface", pt, 1, &status, err,
+	           sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "pass-through without RMC ends");
+	j = world_job_by_id(w, id);
+	ok(j->status == SIM_JOB_COMPLETED_WITH_ERROR && job_result(j, "StdError") &&
+	   !strncmp(job_result(j, "StdError"), "HSCL2970", 8),
+	   "VIOS without RMC: COMPLETED_WITH_ERROR HSCL2970");
+	vios->rmc_inactive = 0;
+
+	/* LPM validation and migration need RMC to the partition */
+	struct hmc_param mv[] = { { (char *)"TargetManagedSystemName", (char *)"hostB" } };
+	lp1->rmc_inactive = 1;
+	j = submit(w, "LogicalPartition", lp1, "MigrateValidate", mv, 1, &status, err, sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "MigrateValidate without RMC ends");
+	j = world_job_by_id(w, id);
+	is_int(j->status, SIM_JOB_COMPLETED_WITH_ERROR, "... COMPLETED_WITH_ERROR");
+	is_str(job_result(j, "result"), "HSCL2957 Either there is currently no RMC connection "
+	       "between the management console and the partition lpar1 (2*8286-42A*21E0B20) or "
+	       "the partition does not support dynamic partitioning operations. Please check the "
+	       "partition configuration and try again.", "... with the HMC's HSCL2957 message");
+	j = submit(w, "LogicalPartition", lp1, "Migrate", mv, 1, &status, err, sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "Migrate without RMC ends");
+	j = world_job_by_id(w, id);
+	ok(j->status == SIM_JOB_COMPLETED_WITH_ERROR &&
+	   !strncmp(job_result(j, "result"), "HSCL2957", 8) && lp1->host == 0,
+	   "Migrate without RMC: HSCL2957, nothing moved");
+	struct hmc_param osd[] = { { (char *)"operation", (char *)"osshutdown" } };
+	j = submit(w, "LogicalPartition", lp1, "PowerOff", osd, 1, &status, err, sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "osshutdown without RMC ends");
+	j = world_job_by_id(w, id);
+	ok(j->status == SIM_JOB_COMPLETED_WITH_ERROR &&
+	   !strncmp(job_result(j, "result"), "HSCL0DB4", 8) && lp1->state == SIM_LPAR_RUNNING,
+	   "osshutdown without RMC: HSCL0DB4, still running");
+	lp1->rmc_inactive = 0;
 
 	/* missing required parameters: FAILED_BEFORE_COMPLETION at once */
 	struct hmc_param rr[] = { { (char *)"Operation", (char *)"restart" } };
@@ -687,6 +868,7 @@ main(void)
 	struct world *w = make_world(loop);
 	test_ms_feed(w);
 	test_lpar_feeds(w);
+	test_vios_disks(w);
 	test_console(w);
 	test_web_documents(w);
 	test_job_documents(w);

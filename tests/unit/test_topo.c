@@ -152,7 +152,7 @@ static void
 show_all(struct world *w, struct buf *out)
 {
 	static const char *const whats[] = { "hosts", "vioses", "vms", "instances", "disks",
-		"hmcs", "capacity", "timing", "faults", "counters" };
+		"hmcs", "capacity", "timing", "faults", "counters", "passthru" };
 	size_t i;
 
 	for (i = 0; i < sizeof whats / sizeof whats[0]; i++) {
@@ -201,7 +201,8 @@ test_default_lua(void)
 		if (x->id != y->id || x->proc_min != y->proc_min || x->proc_max != y->proc_max ||
 		    x->mem_min_mb != y->mem_min_mb || x->mem_max_mb != y->mem_max_mb ||
 		    strcmp(x->ip, y->ip) != 0 || x->srr_capable != y->srr_capable ||
-		    strcmp(x->os_type, y->os_type) != 0 || x->vcpu_desired != y->vcpu_desired)
+		    strcmp(x->os_type, y->os_type) != 0 || x->vcpu_desired != y->vcpu_desired ||
+		    strcmp(x->os_version, y->os_version) != 0 || x->rmc_inactive != y->rmc_inactive)
 			diff++;
 	}
 	for (i = 0; i < a->n_hosts && i < b->n_hosts; i++)
@@ -229,10 +230,12 @@ static const char good[] =
 	"host{ name='s1', mtms='9009-42a*78abc12', proc=8, mem_gb=64, hmcs={'h1','h2'} }\n"
 	"host{ name='s2', proc=8, mem_gb=64, hmcs={'h2'}, state='power off' }\n"
 	"vios{ name='s1v1', host='s1' }\n"
-	"vios{ name='s2v1', host='s2', proc=0.5, mem_gb=4 }\n"
-	"lpar{ name='app1', host='s1', proc=1.5, mem_gb=16, os='AIX/Linux' }\n"
+	"vios{ name='s2v1', host='s2', proc=0.5, mem_gb=4, os_version='VIOS 3.1.4.10' }\n"
+	"lpar{ name='app1', host='s1', proc=1.5, mem_gb=16, os='AIX/Linux',\n"
+	"      os_version='AIX 7.3 7300-01-01-2148' }\n"
 	"lpar{ name='app2', host='s1', proc=0.25, proc_min=0.1, proc_max=1, mem_gb=2,\n"
-	"      state='not activated', srr=false, uuid='0a1b2c3d-0000-4000-8000-00000000abcd' }\n"
+	"      state='not activated', srr=false, uuid='0a1b2c3d-0000-4000-8000-00000000abcd',\n"
+	"      rmc='inactive' }\n"
 	"lpar{ name='app3', host='s2', proc=1, mem_gb=4 }\n"
 	"disk{ id='LUN01', size_gb=20, vioses={'s1v1','s2v1'} }\n"
 	"timing{ power_on=0.5, remote_restart=1 }\n"
@@ -240,6 +243,7 @@ static const char good[] =
 	"  { at=5, fault='host-power-off', target='s1' },\n"
 	"  { at=7.5, fault='hmc-slow', target='h2', args={250} },\n"
 	"  { at=9, clear='hmc-slow', target='h2' },\n"
+	"  { at=11, fault='rmc-down', target='app1' },\n"
 	"}\n";
 
 static void
@@ -280,17 +284,27 @@ test_lua_good(void)
 	ok(world_lpar_by_name(w, "s1v1")->is_vios && !world_lpar_by_name(w, "app1")->is_vios,
 	   "vios{} makes a VIOS, lpar{} a client");
 	is_str(world_lpar_by_name(w, "app1")->os_type, "AIX/Linux", "os=");
+	is_str(world_lpar_by_name(w, "app1")->os_version, "AIX 7.3 7300-01-01-2148",
+	       "lpar os_version=");
+	is_str(world_lpar_by_name(w, "s2v1")->os_version, "VIOS 3.1.4.10", "vios os_version=");
+	is_str(world_lpar_by_name(w, "s1v1")->os_version, "VIOS 3.1.0.00", "VIOS default");
+	is_str(world_lpar_by_name(w, "app3")->os_version, "AIX 7.2 7200-04-01-1939",
+	       "LPAR default");
+	ok(world_lpar_by_name(w, "app2")->rmc_inactive && !world_lpar_by_name(w, "app1")->rmc_inactive,
+	   "rmc='inactive', active by default");
 	is_int(w->n_disks, 1, "disk{}");
 	ok(w->timing.power_on == 0.5 && w->timing.remote_restart == 1 &&
 	   w->timing.power_off == 2, "timing{} overrides only what it names");
-	is_int(n, 3, "3 timeline events");
-	if (n == 3) {
+	is_int(n, 4, "4 timeline events");
+	if (n == 4) {
 		ok(ev[0].at == 5 && !ev[0].clear && ev[0].argc == 2 &&
 		   strcmp(ev[0].argv[0], "host-power-off") == 0 &&
 		   strcmp(ev[0].argv[1], "s1") == 0, "event 1: fault host-power-off s1 at 5");
 		ok(ev[1].argc == 3 && strcmp(ev[1].argv[2], "250") == 0, "event 2 has its args");
 		ok(ev[2].clear && strcmp(ev[2].argv[0], "hmc-slow") == 0, "event 3 clears");
-		snprintf(where, sizeof where, "%s:14", path);
+		ok(!ev[3].clear && strcmp(ev[3].argv[0], "rmc-down") == 0 &&
+		   strcmp(ev[3].argv[1], "app1") == 0, "event 4: fault rmc-down app1");
+		snprintf(where, sizeof where, "%s:16", path);
 		is_str(ev[0].where, where, "events know their file:line");
 	}
 	is_int(w->hosts[0].state, SIM_HOST_OPERATING, "the timeline has not run at load");
@@ -360,6 +374,19 @@ test_lua_errors(void)
 	ok(load_text(WITH("timeline{ { at=1, fault='hmc-down', clear='hmc-down', "
 	                  "target='h1' } }\n"), &p) == -1 && err_at(p, 3, "exactly one"),
 	   "timeline: fault and clear: %s", err);
+	ok(load_text(WITH("lpar{ name='a', host='x', proc=1, mem_gb=2, rmc='down' }\n"), &p) ==
+	   -1 && err_at(p, 3, "rmc must be \"active\" or \"inactive\", got 'down'"),
+	   "bad rmc: %s", err);
+	ok(load_text(WITH("vios{ name='v', host='x', rmc='inactive' }\n"), &p) == -1 &&
+	   err_at(p, 3, "vios{}: unknown key 'rmc'"), "rmc is for lpar{}: %s", err);
+	ok(load_text(WITH("lpar{ name='a', host='x', proc=1, mem_gb=2, os_version='' }\n"), &p) ==
+	   -1 && err_at(p, 3, "os_version must be 1 to 63 characters"), "empty os_version: %s",
+	   err);
+	ok(load_text(WITH("vios{ name='v', host='x', os_version='VIOS\\t3' }\n"), &p) == -1 &&
+	   err_at(p, 3, "printable"), "os_version with a tab: %s", err);
+	ok(load_text(WITH("timeline{ { at=1, fault='rmc-down', target='ghost' } }\n"), &p) ==
+	   -1 && err_at(p, 3, "no partition named 'ghost'"), "timeline: rmc-down of nobody: %s",
+	   err);
 	ok(load_text(WITH("hmcs = 2\n"), &p) == -1 && strstr(err, "global 'hmcs' assigned"),
 	   "assigning a global is refused: %s", err);
 	ok(load_text(WITH("lpar{ name='a', host='x', proc=1, mem_gb=2\n"), &p) == -1 &&

@@ -1,8 +1,11 @@
 /* test_world — hmcsim's world model: state names, capacity accounting, the
  * HMC operations' preconditions and HSCL errors, the remote restart rule,
  * stale instances and double starts, host power effects, the fault grammar
- * (faults.c), `show` output (ctl.c) and the fault timeline.
+ * (faults.c), `show` output (ctl.c) and the fault timeline; RMC faults and
+ * LPM validation, the disks and OS versions VIOS entries serve, and the
+ * pass-through bookkeeping (passthru.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,7 +17,11 @@
 
 #include "simctl.h"
 #include "faults.h"
+#include "feeds.h"
+#include "hmcxml.h"
 #include "log.h"
+#include "passthru.h"
+#include "xmlu.h"
 #include "../tap.h"
 #include "topo.h"
 #include "world.h"
@@ -484,6 +491,221 @@ test_show(void)
 	world_free(w);
 }
 
+/* rmc-down / rmc-up faults and what needs RMC: LPM validation. */
+static void
+test_rmc(void)
+{
+	struct world *w = fresh();
+	struct sim_lpar *l = L(w, "rt11009");
+	struct sim_host *src = H(w, "rt11");
+	struct buf out = { 0 };
+	char msg[512], want[512];
+
+	is_str(l->os_version, "AIX 7.2 7200-04-01-1939", "default topology: AIX level");
+	is_str(L(w, "rt11v1")->os_version, "VIOS 3.1.0.00", "default topology: VIOS level");
+	ok(world_lpar_rmc_active(l) && !world_lpar_rmc_active(L(w, "rt12007")),
+	   "RMC active while running, not while not activated");
+	msg[0] = '\0';
+	ok(world_migrate(w, l, H(w, "rt12"), 1, msg, sizeof msg) == 0, "LPM validation ok "
+	   "with RMC %s", msg);
+	ok(fx(w, 0, "rmc-down rt11009") == 0 && l->rmc_inactive && !world_lpar_rmc_active(l),
+	   "fault rmc-down");
+	is_int(l->state, SIM_LPAR_RUNNING, "the partition keeps running");
+	simctl_show(w, "faults", NULL, &out, err, sizeof err);
+	is_str(buf_str(&out), "rmc-down rt11009\n", "show faults lists it");
+	snprintf(want, sizeof want, "HSCL2957 Either there is currently no RMC connection "
+	         "between the management console and the partition rt11009 (%d*8286-42A*0607585) "
+	         "or the partition does not support dynamic partitioning operations. Please "
+	         "check the partition configuration and try again.", l->id);
+	ok(src->mtms_serial[0] && world_migrate(w, l, H(w, "rt12"), 1, msg, sizeof msg) == -1,
+	   "MigrateValidate refused");
+	is_str(msg, want, "... with the HMC's HSCL2957 text, NAME and ID*MTMS filled");
+	ok(world_migrate(w, l, H(w, "rt12"), 0, msg, sizeof msg) == -1 &&
+	   !strncmp(msg, "HSCL2957", 8) && l->host == src->idx, "Migrate refused, nothing moved");
+	ok(fx(w, 0, "rmc-up rt11009") == 0 && world_lpar_rmc_active(l), "fault rmc-up");
+	ok(fx(w, 0, "rmc-down rt11v1") == 0 && L(w, "rt11v1")->rmc_inactive,
+	   "rmc-down takes VIOSs too");
+	ok(fx(w, 1, "rmc-down rt11v1") == 0 && !L(w, "rt11v1")->rmc_inactive,
+	   "clear rmc-down");
+	ok(fx(w, 0, "rmc-down nosuch") == -1 && strstr(err, "no partition named 'nosuch'"),
+	   "unknown partition: %s", err);
+	ok(fx(w, 0, "rmc-down") == -1 && strstr(err, "usage: fault rmc-down PARTITION"),
+	   "usage: %s", err);
+	ok(fx(w, 1, "rmc-up rt11009") == -1 && strstr(err, "cannot be cleared"),
+	   "rmc-up cannot be cleared: %s", err);
+	{
+		const char *argv[] = { "rmc-down", "ghost" };
+		ok(simfault_exec(w, 0, 2, argv, 1, err, sizeof err) == -1,
+		   "a timeline naming an unknown partition is refused at load");
+	}
+	buf_reset(&out);
+	simctl_exec(w, 1, (const char *[]){ "help" }, &out, err, sizeof err);
+	ok(strstr(buf_str(&out), "fault rmc-down PARTITION") &&
+	   strstr(buf_str(&out), "fault rmc-up PARTITION") &&
+	   strstr(buf_str(&out), "passthru"), "help lists the RMC faults and show passthru");
+	buf_free(&out);
+	world_free(w);
+}
+
+/* What VIOS entries of the default estate show: disks and OS levels. */
+static void
+test_vios_disks(void)
+{
+	struct world *w = fresh();
+	struct buf b = { 0 }, out = { 0 };
+	struct hmc_lpar *lv = NULL;
+	struct hmc_pv *pv = NULL;
+	size_t nl = 0, np = 0, i, k, boot = 0, shared[2] = { 0, 0 };
+	char udid[2][128], line[512];
+
+	for (k = 0; k < 2; k++)
+		world_disk_udid(w->disks[k].id, udid[k], sizeof udid[k]);
+	simfeed_feed(&b, w, &w->hmcs[0], SIMFEED_VIOS, NULL, "/rest/api/uom/VirtualIOServer",
+	             NULL);
+	ok(hmcxml_parse_lpar_feed_pvs(b.data, b.len, "VIOS feed", &lv, &nl, &pv, &np, err,
+	                              sizeof err) == 0, "default VIOS feed parses %s", err);
+	is_int(nl, 8, "8 VIOSs");
+	is_int(np, 24, "3 disks each: hdisk0 and the two shared ones");
+	for (i = 0; i < np; i++) {
+		if (!strcmp(pv[i].name, "hdisk0") && pv[i].available == 0) {
+			for (k = 0; k < i; k++)
+				if (!strcmp(pv[k].udid, pv[i].udid))
+					break;
+			boot += k == i;         /* unique so far */
+		}
+		for (k = 0; k < 2; k++)
+			if (!strcmp(pv[i].udid, udid[k]) && pv[i].available == 1 &&
+			    pv[i].size_mb == w->disks[k].size_gb * 1024) {
+				snprintf(line, sizeof line, "hdisk%zu", k + 1);
+				shared[k] += !strcmp(pv[i].name, line);
+			}
+	}
+	is_int(boot, 8, "each VIOS has its own unavailable boot disk hdisk0");
+	ok(shared[0] == 8 && shared[1] == 8, "each shared disk: same UDID on all 8 VIOSs, "
+	   "hdisk1 and hdisk2 in topology order (%zu, %zu)", shared[0], shared[1]);
+	for (i = 0, k = 0; i < nl; i++)
+		k += !strcmp(lv[i].os_version, "VIOS 3.1.0.00");
+	is_int(k, 8, "VIOSs report OperatingSystemVersion VIOS 3.1.0.00");
+	free(lv);
+	free(pv);
+	simctl_show(w, "disks", "6005076801810179D000000000000A02", &out, err, sizeof err);
+	snprintf(line, sizeof line, "6005076801810179D000000000000A02 10 rt11v1,rt11v2,rt12v1,"
+	         "rt12v2,rt13v1,rt13v2,rt14v1,rt14v2 %s\n", udid[1]);
+	is_str(buf_str(&out), line, "show disks: ID SIZE_GB VIOSES UDID");
+	buf_free(&out);
+	buf_free(&b);
+	world_free(w);
+}
+
+/* One pass-through request through passthru.c; its StdOut/StdError and rc. */
+static int
+pt(struct world *w, const char *xml, struct buf *o, struct buf *e)
+{
+	int rc = -1;
+
+	buf_reset(o);
+	buf_reset(e);
+	simjob_passthrough(w, L(w, "rt11v1"), xml, o, e, &rc);
+	return rc;
+}
+
+#define VIO_OPEN "<?xml version=\"1.0\"?>\n<VIO xmlns=\"http://ausgsa.austin.ibm.com/" \
+	"projects/v/vios/schema/vioHADR2.00\" version=\"2.00\" author=\"LIBKREST\" title=\"t\">\n"
+
+static void
+test_passthru(void)
+{
+	struct world *w = fresh();
+	struct buf o = { 0 }, e = { 0 }, out = { 0 }, req = { 0 };
+	char lower[SIM_UUID_LEN], lower3[SIM_UUID_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof lower; i++) {
+		lower[i] = (char)tolower((unsigned char)L(w, "rt11001")->uuid[i]);
+		lower3[i] = (char)tolower((unsigned char)L(w, "rt11003")->uuid[i]);
+	}
+	is_int(pt(w, VIO_OPEN "<Request action_str=\"VIO_HS_QUICK_QUERY\"/>\n</VIO>\n", &o, &e),
+	       0, "QUICK_QUERY: rc 0");
+	is_str(buf_str(&o), "<VIO><Response>\n</Response></VIO>", "... the empty reply");
+	is_str(buf_str(&e), "", "... nothing on StdError");
+	pt(w, "<VIO><Request action_str='VIO_HS_QUICK_QUERY'/></VIO>", &o, &e);
+	buf_printf(&req, VIO_OPEN "  <Request action_str=\"VIO_HS_ADD_VM\" hsTag=\"0\">\n"
+	           "    <addVM>\n      <vmList machine_type=\"8286\" model=\"42A\" "
+	           "serial=\"0607585\">\n        <vm uuid=\"%s\"/>\n        <vm uuid=\"%s\"/>\n"
+	           "        <vm uuid=\"00000000-0000-4000-8000-000000000000\"/>\n"
+	           "      </vmList>\n    </addVM>\n  </Request>\n</VIO>\n", lower, lower3);
+	is_int(pt(w, buf_str(&req), &o, &e), 0, "ADD_VM of two VMs and an unknown UUID: rc 0");
+	ok(L(w, "rt11001")->hs_added && L(w, "rt11003")->hs_added &&
+	   !L(w, "rt11001")->hs_started, "both VMs remembered as added (UUIDs in any case)");
+	buf_reset(&req);
+	buf_printf(&req, VIO_OPEN "<Request action_str=\"VIO_HS_START_VM\" hsTag=\"0\"><startVM>"
+	           "<vmList machine_type=\"8286\" model=\"42A\" serial=\"0607585\">"
+	           "<vm uuid=\"%s\"/></vmList></startVM></Request></VIO>", lower);
+	is_int(pt(w, buf_str(&req), &o, &e), 0, "START_VM: rc 0");
+	buf_reset(&req);
+	buf_printf(&req, VIO_OPEN "<Request action_str=\"VIO_HS_ADD_MS\" hsTag=\"0\"><addMS>"
+	           "<viosList machine_type=\"8286\" model=\"42A\" serial=\"0607585\">"
+	           "<vios uuid=\"%s\" isHM=\"true\" partNum=\"1\" macAddr=\"16DC6A23650F\"/>"
+	           "</viosList></addMS></Request></VIO>", L(w, "rt11v2")->uuid);
+	is_int(pt(w, buf_str(&req), &o, &e), 0, "ADD_MS: rc 0");
+	ok(L(w, "rt11v2")->hs_added, "ADD_MS remembers the VIOSs it names");
+
+	ok(simctl_show(w, "passthru", NULL, &out, err, sizeof err) == 0, "show passthru");
+	is_str(buf_str(&out), "VIO_HS_ADD_MS 1\nVIO_HS_ADD_VM 1\nVIO_HS_QUICK_QUERY 2\n"
+	       "VIO_HS_START_VM 1\nrt11001 added=yes started=yes\n"
+	       "rt11003 added=yes started=no\n",
+	       "one line per action_str (sorted) with its count, then the VMs");
+	buf_reset(&out);
+	simctl_show(w, "passthru", "VIO_HS_QUICK_QUERY", &out, err, sizeof err);
+	is_str(buf_str(&out), "VIO_HS_QUICK_QUERY 2\n", "show passthru ACTION");
+	buf_reset(&out);
+	simctl_show(w, "passthrough", "rt11005", &out, err, sizeof err);
+	is_str(buf_str(&out), "rt11005 added=no started=no\n", "show passthru VM never named");
+	ok(simctl_show(w, "passthru", "VIO_HS_NOPE", &out, err, sizeof err) == -1 &&
+	   strstr(err, "no pass-through action or VM named 'VIO_HS_NOPE'"), "unknown NAME: %s",
+	   err);
+
+	buf_reset(&req);
+	buf_printf(&req, VIO_OPEN "<Request action_str=\"VIO_HS_REMOVE_VM\" hsTag=\"0\">"
+	           "<removeVM><vmList><vm uuid=\"%s\"/></vmList></removeVM></Request></VIO>",
+	           lower);
+	pt(w, buf_str(&req), &o, &e);
+	ok(!L(w, "rt11001")->hs_added && !L(w, "rt11001")->hs_started, "REMOVE_VM undoes both");
+
+	/* malformed requests */
+	is_int(pt(w, "<VIO><Request action_str=\"VIO_HS_QUICK_QUERY\"></VIO>", &o, &e), 1,
+	       "not well-formed: CMDReturnCode 1");
+	ok(o.len == 0 && !strncmp(buf_str(&e), "passthru: inputXML is not well-formed XML: ", 43),
+	   "... no StdOut, StdError says why");
+	is_int(pt(w, "<Request action_str=\"VIO_HS_QUICK_QUERY\"/>", &o, &e), 1, "root not VIO");
+	is_str(buf_str(&e), "passthru: inputXML root element is <Request>, expected <VIO>\n",
+	       "... StdError");
+	is_int(pt(w, "<VIO><Query/></VIO>", &o, &e), 1, "no Request");
+	is_str(buf_str(&e), "passthru: <VIO> has no <Request> element\n", "... StdError");
+	is_int(pt(w, "<VIO><Request dataType=\"GLOBAL_DATA\"/></VIO>", &o, &e), 1,
+	       "no action_str");
+	is_str(buf_str(&e), "passthru: <Request> has no action_str attribute\n", "... StdError");
+	is_int(pt(w, "<VIO><Request action_str=\"VIO HS\"/></VIO>", &o, &e), 1,
+	       "action_str with a space");
+	is_int(pt(w, "  \n", &o, &e), 1, "empty inputXML");
+	is_int(pt(w, "<!DOCTYPE VIO [<!ENTITY x \"y\">]><VIO><Request action_str=\"&x;\"/></VIO>",
+	          &o, &e), 1, "DOCTYPE refused");
+	is_int((int)w->pt_malformed, 7, "7 malformed requests counted");
+	buf_reset(&out);
+	simctl_show(w, "passthru", "malformed", &out, err, sizeof err);
+	is_str(buf_str(&out), "malformed 7\n", "show passthru malformed");
+	buf_reset(&out);
+	simctl_show(w, "passthru", NULL, &out, err, sizeof err);
+	ok(strstr(buf_str(&out), "VIO_HS_REMOVE_VM 1\n") &&
+	   strstr(buf_str(&out), "malformed 7\n") && !strstr(buf_str(&out), "rt11001"),
+	   "REMOVE_VM counted; rt11001 no longer listed");
+	buf_free(&o);
+	buf_free(&e);
+	buf_free(&out);
+	buf_free(&req);
+	world_free(w);
+}
+
 static void
 stop_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
@@ -609,6 +831,7 @@ main(void)
 	/* The world logs double starts loudly; keep that out of prove's output. */
 	if (mkdtemp(dir))
 		log_init("test_world", dir, err, sizeof err);
+	xmlu_init();
 	test_names();
 	test_lookups_capacity();
 	test_power();
@@ -618,6 +841,9 @@ main(void)
 	test_migrate();
 	test_faults();
 	test_show();
+	test_rmc();
+	test_vios_disks();
+	test_passthru();
 	test_timeline();
 	test_ctl_server(dir);
 	log_close();

@@ -44,7 +44,13 @@ for k, h in ipairs(hosts) do
 	end
 end
 
+-- Every partition reports its OperatingSystemVersion: "VIOS 3.1.0.00" for
+-- the VIOSs and "AIX 7.2 7200-04-01-1939" for the LPARs here; vios{} and
+-- lpar{} take os_version = "..." to change it, and lpar{} takes
+-- rmc = "inactive" for a partition the HMC has no RMC connection to.
+
 -- Shared disks seen by every VIOS: the CAA repository disk and the HA disk.
+-- Each VIOS lists them as hdisk1 and hdisk2, after its own boot disk hdisk0.
 disk{ id = "6005076801810179D000000000000A01", size_gb = 20, vioses = vioses }
 disk{ id = "6005076801810179D000000000000A02", size_gb = 10, vioses = vioses }
 
