@@ -203,6 +203,19 @@ check_refuse(struct hmc_check *c, const char *fmt, ...)
 	check_end(c, CMD_REFUSED);
 }
 
+/* The first inventory read of an added HMC ended: the request ends. */
+static void
+added_read_cb(void *arg, const char *err)
+{
+	struct hmc_check *c = arg;
+
+	cmd_io_printf(&c->io, 'O', "HMC %s added successfully", c->h.name);
+	if (err)
+		cmd_io_printf(&c->io, 'E', "ksysmgr: warning: the hosts of HMC %s could not "
+		              "be read yet (%s); ksysd keeps trying", c->h.name, err);
+	check_end(c, CMD_OK);
+}
+
 /* The check passed: store the row, then put it into the running client. */
 static void
 check_commit(struct hmc_check *c)
@@ -245,17 +258,19 @@ check_commit(struct hmc_check *c)
 		check_refuse(c, "the HMC client refused it: %s", e);
 		return;
 	}
-	if (c->modify) {
-		inventory_refresh(core->inv, c->h.name, NULL, NULL);
-		cmd_io_lines(&c->io, 'O', &c->done_text);
-	} else {
-		inventory_add_hmc(core->inv, c->h.name);
-		cmd_io_printf(&c->io, 'O', "HMC %s added successfully", c->h.name);
-	}
 	log_msg(LOGL_INFO, "cmd", "event=hmc_%s hmc=%s addr=%s port=%d user=%s",
 	        c->modify ? "modified" : "configured", c->h.name, c->h.address,
 	        c->h.port, c->h.user);
-	check_end(c, CMD_OK);
+	if (c->modify) {
+		inventory_refresh(core->inv, c->h.name, NULL, NULL);
+		cmd_io_lines(&c->io, 'O', &c->done_text);
+		check_end(c, CMD_OK);
+		return;
+	}
+	/* answer once the HMC's hosts are known, so `query hmc` and `add host`
+	 * right after see them */
+	inventory_add_hmc(core->inv, c->h.name);
+	inventory_refresh(core->inv, c->h.name, added_read_cb, c);
 }
 
 static void

@@ -362,6 +362,7 @@ vmlist_cb(const struct store_vm *vm, void *arg)
 	v->host = h;
 	v->monitor = disc_ha_monitor(vm->ha_monitor, vl->r->hosts[h].ha_monitor,
 	                             vl->hg_ha, vl->sys_ha);
+	v->inactive = strcmp(vm->lpar_state, "not activated") == 0;
 	return 0;
 }
 

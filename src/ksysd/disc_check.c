@@ -168,6 +168,12 @@ disc_check_start(struct run *r)
 
 	r->phase = PH_VALIDATE;
 	for (i = 0; i < r->n_vms; i++) {
+		/* A powered-off VM is not restarted by ksys, so the verification of
+		 * a group skips it (an explicit `lpm ... action=validate` does not). */
+		if (r->what != DISC_LPM_VALIDATE && r->vms[i].inactive) {
+			r->vms[i].skipped = 1;
+			continue;
+		}
 		if (!r->vms[i].uuid[0])
 			buf_printf(&r->vms[i].err, "the VM has no UUID (run discovery first)");
 		else
@@ -178,6 +184,11 @@ disc_check_start(struct run *r)
 	r->tasks = mem_calloc(n ? n : 1, sizeof(*r->tasks));
 	r->n_tasks = r->next_task = 0;
 	for (i = 0; i < r->n_vms; i++) {
+		if (r->vms[i].skipped) {
+			action_printf(r->a, 'P', "\t%s is not activated; its verification is "
+			              "skipped", r->vms[i].name);
+			continue;
+		}
 		if (!r->vms[i].n_targets) {
 			action_printf(r->a, 'P', "\t%s %s has started", r->vms[i].name, vword(r));
 			vm_validated(r, &r->vms[i]);
@@ -209,25 +220,35 @@ disc_check_group(struct run *r)
 void
 disc_check_summary(struct run *r)
 {
-	size_t i, ok = 0;
+	size_t i, ok = 0, skipped = 0, n;
 	int lpm = r->what == DISC_LPM_VALIDATE;
 
-	for (i = 0; i < r->n_vms; i++)
-		if (r->vms[i].n_targets && !r->vms[i].err.len)
+	for (i = 0; i < r->n_vms; i++) {
+		if (r->vms[i].skipped)
+			skipped++;
+		else if (r->vms[i].n_targets && !r->vms[i].err.len)
 			ok++;
+	}
+	n = r->n_vms - skipped;
 	if (lpm)
 		action_printf(r->a, 'O', "LPM validation has finished for %s", r->object);
 	else
 		action_printf(r->a, 'O', "Verification has finished for %s", r->hg);
 	action_printf(r->a, 'O', "%zu out of %zu VMs have been successfully %s", ok,
-	              r->n_vms, lpm ? "validated" : "verified");
-	if (ok < r->n_vms) {
+	              n, lpm ? "validated" : "verified");
+	if (skipped) {
+		action_printf(r->a, 'O', "Not activated, not verified:");
+		for (i = 0; i < r->n_vms; i++)
+			if (r->vms[i].skipped)
+				action_printf(r->a, 'O', "\t%s", r->vms[i].name);
+	}
+	if (ok < n) {
 		action_printf(r->a, 'O', "%s VMs:", lpm ? "Unvalidated" : "Unverified");
 		for (i = 0; i < r->n_vms; i++)
-			if (!r->vms[i].n_targets || r->vms[i].err.len)
+			if (!r->vms[i].skipped && (!r->vms[i].n_targets || r->vms[i].err.len))
 				action_printf(r->a, 'O', "\t%s", r->vms[i].name);
 		for (i = 0; i < r->n_vms; i++)
-			if (!r->vms[i].n_targets || r->vms[i].err.len)
+			if (!r->vms[i].skipped && (!r->vms[i].n_targets || r->vms[i].err.len))
 				action_printf(r->a, 'O', "\nFollowing error is returned for VM %s:\n%s",
 				              r->vms[i].name, buf_str(&r->vms[i].err));
 	}
@@ -235,8 +256,8 @@ disc_check_summary(struct run *r)
 		action_printf(r->a, 'O', "\nPlease review the error(s) and take any "
 		              "corrective actions");
 	if (lpm) {
-		disc_event(r, "LPM_VALIDATE_COMPLETED", ok < r->n_vms ? "warning" : "info", "vm",
-		      r->object, "%zu out of %zu VMs validated", ok, r->n_vms);
+		disc_event(r, "LPM_VALIDATE_COMPLETED", ok < n ? "warning" : "info", "vm",
+		      r->object, "%zu out of %zu VMs validated", ok, n);
 	} else {
 		struct store_host_group g;
 		char e[256];
@@ -246,11 +267,12 @@ disc_check_summary(struct run *r)
 				log_msg(LOGL_ERROR, "disc", "event=hg_update_failed hg=%s "
 				        "error=\"%s\"", r->hg, e);
 		}
-		disc_event(r, "HG_VERIFY_COMPLETED", ok < r->n_vms ? "warning" : "info",
-		      "host_group", r->hg, "%zu out of %zu VMs verified", ok, r->n_vms);
+		disc_event(r, "HG_VERIFY_COMPLETED", ok < n ? "warning" : "info",
+		      "host_group", r->hg, "%zu out of %zu VMs verified (%zu not activated)",
+		      ok, n, skipped);
 	}
-	log_msg(ok < r->n_vms ? LOGL_WARN : LOGL_INFO, "disc", "event=%s_finished "
-	        "object=\"%s\" vms=%zu ok=%zu", lpm ? "lpm_validate" : "verification",
-	        lpm ? r->object : r->hg, r->n_vms, ok);
+	log_msg(ok < n ? LOGL_WARN : LOGL_INFO, "disc", "event=%s_finished "
+	        "object=\"%s\" vms=%zu ok=%zu skipped=%zu", lpm ? "lpm_validate" :
+	        "verification", lpm ? r->object : r->hg, n, ok, skipped);
 }
 

@@ -74,6 +74,8 @@ struct dvm {
 	int *targets;                   /* host indexes to validate against */
 	size_t n_targets, n_done;
 	int started;                    /* "verification has started" printed */
+	int inactive;                   /* LPAR "not activated" at the last read */
+	int skipped;                    /* not verified: powered off */
 	struct buf err;                 /* error text, '\n'-separated */
 };
 
