@@ -3,10 +3,12 @@
 #
 # Run by `make demo` as: sh contrib/demo/demo.sh ABS_BIN_DIR
 # Starts hmcsim (two simulated HMCs on ephemeral loopback ports, time scale
-# 10) in a temporary directory, then shows: the HMC key pin, the inventory,
-# jobs (PowerOff, PowerOn, PassThroughInterface, MigrateValidate), a failover
-# from a downed HMC to its twin, ksysd logging its inventory, and the
-# simulator's double-start counter.  Exits 0 only if every step succeeded;
+# 10) and ksysd in a temporary directory, then walks an administrator's
+# setup with ksysmgr (cluster, HMCs with their pinned keys, hosts, shared
+# disks, host group, VM settings), a discovery with verification, an
+# injected failure (a VM that loses its RMC connection fails verification
+# with the HMC's message), the loss of an HMC, the action log, a clean stop
+# and the simulator's double-start counter.  Exits 0 only if every step succeeded;
 # everything it started is stopped on exit.
 set -u
 
@@ -131,77 +133,80 @@ if command -v openssl >/dev/null 2>&1 && [ -f "$TMP/sim/hmcsim.crt" ]; then
 	[ "$CERTPIN" = "$PIN" ] || fail "the fetched pin differs from the certificate's"
 fi
 
-section "Read the inventory through the pinned connection" \
-	"The password comes from KSYS_HMC_PASSWORD so it never shows in ps(1)."
-printf '\n$ export KSYS_HMC_PASSWORD=...    # the simulator'"'"'s password for hscroot\n'
-export KSYS_HMC_PASSWORD=abc123
-run -s 24 ksys-hmc -H "$HMC1" -u hscroot --pin "$PIN" inventory
-run ksys-hmc -H "$HMC1" -u hscroot --pin "$PIN" probe
-unset KSYS_HMC_PASSWORD
-
-section "Write a ksysd configuration with both HMCs" \
-	"The password lives in a file only root can read; ksysd -t checks the file."
-umask 077
-printf 'abc123\n' >"$TMP/hmc.pw"
-cat >"$TMP/ksysd.lua" <<EOF
--- ksysd configuration for the demo: two HMCs managing the same hosts
-hmc{ name="hmc1", address="$HMC1_ADDR", port=$HMC1_PORT, user="hscroot",
-     password_file="$TMP/hmc.pw", pin="$PIN" }
-hmc{ name="hmc2", address="$HMC2_ADDR", port=$HMC2_PORT, user="hscroot",
-     password_file="$TMP/hmc.pw", pin="$PIN" }
-settings{ probe_interval=10, log_level="info" }
-EOF
-umask 022
-sed 's/^/    /' "$TMP/ksysd.lua"
-run ksysd -t -c "$TMP/ksysd.lua"
-CFG="$TMP/ksysd.lua"
-
-section "Run jobs" \
-	"ksys-hmc runs one HMC job the way ksysd will: submit, poll, fetch results."
-LPAR=$(sim show vms | awk '$3 == "running" { print $1; exit }')
-[ -n "$LPAR" ] || fail "no running LPAR in the simulator"
-LPAR_HOST=$(sim show vms | awk -v n="$LPAR" '$1 == n { print $2; exit }')
-OTHER_HOST=$(sim show hosts | awk -v h="$LPAR_HOST" '$1 != h { print $1; exit }')
-VIOS=$(sim show vioses | awk '{ print $1; exit }')
-printf '\n   LPAR %s runs on %s; we stop it and start it again.\n' "$LPAR" "$LPAR_HOST"
-run ksys-hmc --time-scale "$SCALE" -c "$CFG" job PowerOff "$LPAR" \
-	operation=shutdown immediate=true
-run hmcsim ctl "$CTL" show vms "$LPAR"
-run ksys-hmc --time-scale "$SCALE" -c "$CFG" job PowerOn "$LPAR"
-run hmcsim ctl "$CTL" show vms "$LPAR"
-printf '\n   A PassThroughInterface job carries a vioHADR2 request to VIOS %s\n' "$VIOS"
-printf '   (the Host Monitor quick query ksysd will send every 20 s):\n'
-cat >"$TMP/qq.xml" <<'EOF'
-<?xml version="1.0"?>
-<VIO xmlns="http://ausgsa.austin.ibm.com/projects/v/vios/schema/vioHADR2.00" version="2.00" author="LIBKREST" title="Req Quick Query">
-  <Request action_str="VIO_HS_QUICK_QUERY"/>
-</VIO>
-EOF
-run -s 12 ksys-hmc --time-scale "$SCALE" -c "$CFG" passthrough "$VIOS" "$TMP/qq.xml"
-printf '\n   Could %s move to %s with Live Partition Mobility?\n' "$LPAR" "$OTHER_HOST"
-run ksys-hmc --time-scale "$SCALE" -c "$CFG" job MigrateValidate "$LPAR" \
-	TargetManagedSystemName="$OTHER_HOST"
-
-section "Fail over between HMCs" \
-	"hmc1 goes down.  The probe says so (exit status 3), yet the inventory still" \
-	"comes back: the client fails over to hmc2, which manages the same hosts."
-run hmcsim ctl "$CTL" fault hmc-down hmc1
-run -x 3 ksys-hmc --time-scale "$SCALE" -c "$CFG" probe
-run -s 8 ksys-hmc --time-scale "$SCALE" -c "$CFG" inventory
-
-section "Run ksysd" \
-	"ksysd starts while hmc1 is still down: it logs hmc2's inventory, keeps" \
-	"probing, and logs hmc1's inventory once it comes back.  SIGTERM makes it" \
-	"log off and exit 0."
-printf '\n$ ksysd -f -c %s --time-scale %d &\n' "$CFG" "$SCALE"
-ksysd -f -d "$TMP/state" -s "$TMP/ksysd.sock" -c "$CFG" --time-scale "$SCALE" \
-	2>"$TMP/ksysd.log" &
+section "Start ksysd" \
+	"The controller starts with an empty state directory: no HMC, no host." \
+	"Everything an administrator sets up with ksysmgr lands in ksys.db."
+printf '\n$ ksysd -f -d STATE -s SOCKET --time-scale %d &\n' "$SCALE"
+ksysd -f -d "$TMP/state" -s "$TMP/ksysd.sock" --time-scale "$SCALE" 2>"$TMP/ksysd.log" &
 KSYSD_PID=$!
-wait_for "$TMP/ksysd.log" 'event=inventory hmc=hmc2' 20 ||
-	fail "ksysd logged no inventory for hmc2 within 20 s"
+wait_for "$TMP/ksysd.log" 'socket_served=yes' 20 || fail "ksysd did not start within 20 s"
+KSYS_SOCKET=$TMP/ksysd.sock
+export KSYS_SOCKET
+
+section "Create the KSYS cluster and add the HMCs" \
+	"add hmc fetches the HMC's key, shows it, pins it, and checks the logon" \
+	"before anything is stored; a wrong password stores nothing."
+run ksysmgr add ksyscluster ITSO_HA type=HA sync=yes
+run ksysmgr add hmc hmc1 login=hscroot password=abc123 ip="$HMC1_ADDR" port="$HMC1_PORT"
+grep -q "presents TLS key $PIN" "$TMP/out" || fail "add hmc did not pin the key ksys-hmc showed"
+run -x 1 ksysmgr add hmc hmc2 login=hscroot password=wrong ip="$HMC2_ADDR" port="$HMC2_PORT"
+run ksysmgr add hmc hmc2 login=hscroot password=abc123 ip="$HMC2_ADDR" port="$HMC2_PORT"
+run ksysmgr query hmc hmc1
+
+section "Add hosts and pick the shared disks" \
+	"Adding a host brings in its VIOSs and VMs (managed by default).  The host" \
+	"group's repository and HA disks must be free on every VIOS of the group."
+run ksysmgr add host rt11
+run ksysmgr add host rt12
+run ksysmgr query host rt11
+run ksysmgr query viodisk hosts=rt11,rt12
+REPO=$(awk '$1 == "hdisk1" { print $3 }' "$TMP/out")
+HA=$(awk '$1 == "hdisk2" { print $3 }' "$TMP/out")
+[ -n "$REPO" ] && [ -n "$HA" ] || fail "no shared free disks found"
+run ksysmgr add host_group ITSO_HG hosts=rt11,rt12 repo_disk="$REPO" ha_disk="$HA"
+run ksysmgr unmanage vm name=rt11009,rt11010
+run ksysmgr modify system ha_monitor=enable
+run ksysmgr modify vm rt11001 ha_monitor=enable
+
+section "Discover and verify the host group" \
+	"Discovery reads every host, VIOS and LPAR through the HMCs, prepares each" \
+	"host's VIOSs for HA management (VIO_HS_ADD_MS pass-through jobs), starts" \
+	"monitoring of the VMs that opted in, and verifies that every running VM" \
+	"could be restarted on the other host (MigrateValidate jobs, in parallel)."
+run -s 12 ksysmgr -t discover host_group ITSO_HG verify=yes
+printf '    ...\n'
+tail -n 4 "$TMP/out" | sed 's/^/    /'
+grep -q '^18 out of 18 managed VMs have been successfully discovered$' "$TMP/out" ||
+	fail "not every managed VM was discovered"
+run ksysmgr query vm rt11001
+run hmcsim ctl "$CTL" show passthru rt11001
+
+section "Inject a failure: a VM loses its RMC connection" \
+	"Without RMC the HMC cannot move the partition: verification must say so," \
+	"with the HMC's own message, and mark the VM."
+run hmcsim ctl "$CTL" fault rmc-down rt11003
+run -x 1 -s 40 ksysmgr verify host_group ITSO_HG
+grep -q 'HSCL2957' "$TMP/out" || fail "verification did not report HSCL2957"
+run ksysmgr query vm rt11003
+grep -q '^State: *VERIFY_FAILED$' "$TMP/out" || fail "rt11003 is not VERIFY_FAILED"
+run hmcsim ctl "$CTL" clear rmc-down rt11003
+run ksysmgr lpm vm rt11003 action=validate
+
+section "Lose an HMC" \
+	"hmc1 goes down; ksysd notices at its next probe and sends everything to" \
+	"hmc2, which manages the same hosts."
+run hmcsim ctl "$CTL" fault hmc-down hmc1
+wait_for "$TMP/ksysd.log" 'event=hmc_down hmc=hmc1' 30 || fail "ksysd did not see hmc1 go down"
+run ksysmgr lpm host rt12 action=validate
 run hmcsim ctl "$CTL" clear hmc-down hmc1
-wait_for "$TMP/ksysd.log" 'event=inventory hmc=hmc1' 30 ||
-	fail "ksysd logged no inventory for hmc1 within 30 s of its return"
+
+section "Every long action is kept" \
+	"Discoveries and verifications have ids; their output can be read (or" \
+	"followed live with monitor=yes) from another terminal."
+run -s 14 ksysmgr query action
+
+section "Stop ksysd" \
+	"SIGTERM: ksysd logs off from both HMCs and exits 0; its state stays in ksys.db."
 printf '\n$ kill -TERM %s\n' "$KSYSD_PID"
 kill -TERM "$KSYSD_PID"
 i=0
@@ -209,9 +214,6 @@ while kill -0 "$KSYSD_PID" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i +
 wait "$KSYSD_PID"
 rc=$?
 KSYSD_PID=
-printf '\n   ksysd'"'"'s log (inventory lines and shutdown):\n'
-grep -e 'event=start' -e 'event=inventory ' -e 'event=inventory_host' \
-	-e 'event=stopp' "$TMP/ksysd.log" | head -n 16 | sed 's/^/    /'
 [ "$rc" -eq 0 ] || fail "ksysd exited $rc after SIGTERM"
 grep -q 'event=stopped' "$TMP/ksysd.log" || fail "ksysd did not log event=stopped"
 

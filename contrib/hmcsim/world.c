@@ -659,7 +659,11 @@ world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 		seterr(err, errlen, HSCL_MIG_VIOS, "%s", world_hscl_text(HSCL_MIG_VIOS));
 		return -1;
 	}
-	if (l->state != SIM_LPAR_RUNNING &&
+	/* a partition that is not activated moves by inactive migration: no
+	 * OS to carry, so no RMC needed; it stays not activated on the target */
+	int inactive = l->state == SIM_LPAR_NOT_ACTIVATED;
+
+	if (!inactive && l->state != SIM_LPAR_RUNNING &&
 	    (validate_only || l->state != SIM_LPAR_MIGRATING_RUNNING)) {
 		seterr(err, errlen, HSCL_BAD_STATE, "%s Partition %s is in the %s state; "
 		       "active migration needs a running partition.",
@@ -668,7 +672,7 @@ world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 		return -1;
 	}
 	/* LPM moves a running OS: the HMC needs RMC to the partition */
-	if (!world_lpar_rmc_active(l)) {
+	if (!inactive && !world_lpar_rmc_active(l)) {
 		seterr(err, errlen, HSCL_NO_RMC, "Either there is currently no RMC "
 		       "connection between the management console and the partition "
 		       "%s (%d*%s-%s*%s) or the partition does not support dynamic "
@@ -691,16 +695,17 @@ world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 		       "cleanup operation first.", l->name, target->name);
 		return -1;
 	}
-	if (check_room(w, l, target, err, errlen) == -1)
+	if (!inactive && check_room(w, l, target, err, errlen) == -1)
 		return -1;
 	if (validate_only)
 		return 0;
 	l->host = ti;
 	l->id = free_partition_id(w, l, ti);
-	l->state = SIM_LPAR_RUNNING;
+	if (!inactive)
+		l->state = SIM_LPAR_RUNNING;
 	w->ctr.migrate++;
-	log_msg(LOGL_INFO, "world", "event=migrate lpar=%s from=%s to=%s",
-	        l->name, src->name, target->name);
+	log_msg(LOGL_INFO, "world", "event=migrate lpar=%s from=%s to=%s%s",
+	        l->name, src->name, target->name, inactive ? " inactive=yes" : "");
 	return 0;
 }
 

@@ -335,8 +335,19 @@ test_migrate(void)
 	ok(world_migrate(w, l, dst, 1, err, sizeof err) == 0, "MigrateValidate ok");
 	is_int(l->host, src->idx, "validate does not move the LPAR");
 	is_int(w->ctr.migrate, 0, "validate is not a migration");
-	ok(world_migrate(w, L(w, "rt12007"), dst, 0, err, sizeof err) == -1 &&
-	   starts_with(err, "HSCL05DF"), "a not activated LPAR cannot migrate (%s)", err);
+	{
+		struct sim_lpar *off = L(w, "rt12007");
+		ok(world_migrate(w, off, dst, 1, err, sizeof err) == 0,
+		   "a not activated LPAR validates for inactive migration");
+		world_lpar_set_rmc(w, off, 0);
+		ok(world_migrate(w, off, dst, 0, err, sizeof err) == 0 && off->host == dst->idx &&
+		   off->state == SIM_LPAR_NOT_ACTIVATED,
+		   "it moves without RMC and stays not activated");
+		world_lpar_set_rmc(w, off, 1);
+		off->state = SIM_LPAR_ERROR;
+		ok(world_migrate(w, off, src, 1, err, sizeof err) == -1 &&
+		   starts_with(err, "HSCL05DF"), "a partition in error cannot migrate (%s)", err);
+	}
 	ok(world_migrate(w, L(w, "rt11v1"), dst, 1, err, sizeof err) == -1 &&
 	   starts_with(err, "HSCLB103"), "a VIOS cannot migrate (%s)", err);
 	ok(world_migrate(w, l, src, 0, err, sizeof err) == -1 && starts_with(err, "HSCLA9E3"),
@@ -348,7 +359,7 @@ test_migrate(void)
 	is_int(l->host, dst->idx, "the LPAR moved");
 	is_int(l->state, SIM_LPAR_RUNNING, "still running");
 	is_int(l->stale_host, -1, "no stale instance after a migration");
-	is_int(w->ctr.migrate, 1, "migrate counted");
+	is_int(w->ctr.migrate, 2, "migrations counted (the inactive one too)");
 	world_free(w);
 }
 
