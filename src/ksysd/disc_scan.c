@@ -416,7 +416,9 @@ change_cb(void *arg, const struct recon_change *c)
 
 	recon_change_text(c, text, sizeof(text));
 	action_printf(r->a, 'P', "\t%s", text);
-	disc_event(r, "INVENTORY_CHANGE", "info", c->is_vios ? "vios" : "vm", c->name, "%s", text);
+	disc_event(r, c->what == RECON_CONFLICT ? "INVENTORY_CONFLICT" : "INVENTORY_CHANGE",
+	           c->what == RECON_CONFLICT ? "warning" : "info",
+	           c->is_vios ? "vios" : "vm", c->name, "%s", text);
 	r->n_changes++;
 }
 

@@ -403,6 +403,9 @@ resolve_names(struct kind_pass *kp)
 			if (smap_has(&claims, e->l->name)) {
 				e->keep_old = 1;
 				again = 1;
+				add_change(kp->rc, RECON_CONFLICT, kp->is_vios, e->l->name,
+				           e->row->name, kp->rc->hosts[e->host].name, NULL,
+				           e->uuid);
 				log_msg(LOGL_WARN, "recon", "event=recon_conflict kind=%s "
 				        "uuid=%s name=\"%s\" host=%s msg=\"renamed on the HMC "
 				        "from %s, but the name is used by another %s; keeping "
@@ -420,6 +423,8 @@ resolve_names(struct kind_pass *kp)
 			continue;
 		if (smap_has(&claims, e->l->name)) {
 			e->conflict = 1;
+			add_change(kp->rc, RECON_CONFLICT, kp->is_vios, e->l->name, NULL,
+			           kp->rc->hosts[e->host].name, NULL, e->uuid);
 			log_msg(LOGL_WARN, "recon", "event=recon_conflict kind=%s uuid=%s "
 			        "name=\"%s\" host=%s msg=\"not added: another %s has this "
 			        "name\"", kp->label, e->uuid, e->l->name,
@@ -758,6 +763,16 @@ recon_change_text(const struct recon_change *c, char *out, size_t outlen)
 		break;
 	case RECON_REMOVED:
 		snprintf(out, outlen, "%s %s was removed from host %s", k, c->name, c->host);
+		break;
+	case RECON_CONFLICT:
+		if (c->old_name && c->old_name[0])
+			snprintf(out, outlen, "WARNING: %s %s on host %s was renamed %s on the "
+			         "HMC, but another %s has that name; it keeps the name %s", k,
+			         c->old_name, c->host, c->name, k, c->old_name);
+		else
+			snprintf(out, outlen, "WARNING: %s %s on host %s (UUID %s) is not added: "
+			         "another %s has that name; rename one of them", k, c->name,
+			         c->host, c->uuid, k);
 		break;
 	default:
 		snprintf(out, outlen, "%s %s changed", k, c->name);

@@ -12,6 +12,8 @@
  *   renamed  a known UUID with a new name: row renamed (references follow)
  *   removed  a row of one of the given hosts whose UUID no longer appears on
  *            any of them: deleted (with its blacklist and affinity entries)
+ *   conflict a new partition, or a rename, whose name another row holds: not
+ *            applied, reported so the administrator can rename one of them
  * Host rows get uuid, mtms, FSP address and HMC list refreshed.  All in one
  * transaction: nothing is half-applied.  No HMC access, no output: the
  * caller reads the feeds and prints the changes.
@@ -40,6 +42,9 @@ enum recon_what {
 	RECON_MOVED,
 	RECON_RENAMED,
 	RECON_REMOVED,
+	RECON_CONFLICT,         /* not applied: the partition's name (new, or
+	                           its new name on the HMC) belongs to another
+	                           row; old_name is set when it keeps its name */
 };
 
 struct recon_change {

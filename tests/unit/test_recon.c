@@ -305,8 +305,14 @@ main(void)
 	fh_part(&h11, 0, "dup", "1C000000-0000-4000-8000-000000000001", 7, "running");
 	snprintf(fh_find(&h11, "rt11002")->name, HMC_NAME_LEN, "taken");
 	rc = run(s, both, 2, &out);
-	is_int(rc, 0, "a new VM named like rt13's VM is not added, nor a rename to a "
-	       "taken name (%s)", buf_str(&out));
+	is_int(rc, 2, "a new VM named like rt13's VM is not added, nor a rename to a "
+	       "taken name: two conflicts reported");
+	ok(strstr(buf_str(&out), "WARNING: VM rt11002 on host rt11 was renamed taken on the "
+	          "HMC, but another VM has that name; it keeps the name rt11002\n") &&
+	   strstr(buf_str(&out), "WARNING: VM dup on host rt11 (UUID "
+	          "1C000000-0000-4000-8000-000000000001) is not added: another VM has "
+	          "that name; rename one of them\n"), "each conflict says what happened: %s",
+	   buf_str(&out));
 	ok(store_vm_get(s, "dup", &vm, err, sizeof(err)) == 0 &&
 	   strcmp(vm.host, "rt13") == 0 &&
 	   strcmp(vm.uuid, "6B000000-0000-4000-8000-000000000001") == 0,
@@ -322,7 +328,14 @@ main(void)
 	fh_part(&h11, 0, "same", "1D000000-0000-4000-8000-000000000001", 8, "running");
 	fh_part(&h12, 0, "same", "1D000000-0000-4000-8000-000000000002", 8, "running");
 	rc = run(s, both, 2, &out);
-	is_str(buf_str(&out), "VM same is new on host rt11\n", "one 'same' added, on rt11");
+	ok(strncmp(buf_str(&out), "VM same is new on host rt11\n", 28) == 0 &&
+	   strstr(buf_str(&out), "WARNING: VM same on host rt12 (UUID "
+	          "1D000000-0000-4000-8000-000000000002) is not added"),
+	   "one 'same' added, on rt11; the other is a conflict: %s", buf_str(&out));
+	rc = run(s, both, 2, &out);
+	ok(strstr(buf_str(&out), "WARNING: VM same on host rt12") != NULL,
+	   "the conflict is reported at every reconciliation until it is resolved");
+	fh_drop(&h12, "same");
 
 	/* the same UUID reported by two hosts (a migration between reads) */
 	fh_part(&h12, 0, "mig", "1E000000-0000-4000-8000-000000000001", 9,
