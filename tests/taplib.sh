@@ -90,3 +90,23 @@ start_sim() {
 	HMC1=$(printf '%s\n' "$_ready" | sed -n 's/.* hmc1=\([^ ]*\).*/\1/p')
 	HMC2=$(printf '%s\n' "$_ready" | sed -n 's/.* hmc2=\([^ ]*\).*/\1/p')
 }
+
+# t_begin NAME PROG...: the whole test is skipped unless every PROG is built
+# in $BIN; then $T is a fresh directory, removed at exit after SIM_PID,
+# KSYSD_PID and EXTRA_PIDS were stopped (bounded), and files are born 0600.
+t_begin() {
+	_name=$1
+	shift
+	for _p in "$@"; do
+		if [ ! -x "$BIN/$_p" ]; then echo "1..0 # SKIP $BIN/$_p not built"; exit 0; fi
+	done
+	T=$(mktemp -d "${TMPDIR:-/tmp}/$_name-t.XXXXXX") || exit 1
+	SIM_PID= KSYSD_PID= EXTRA_PIDS=
+	trap t_cleanup EXIT
+	trap 'exit 1' INT TERM HUP PIPE
+	umask 077
+}
+t_cleanup() {
+	stop_pids $KSYSD_PID $SIM_PID $EXTRA_PIDS
+	rm -rf "$T"
+}

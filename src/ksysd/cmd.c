@@ -700,6 +700,19 @@ cmd_io_lines(const struct cmd_io *io, char stream, const struct buf *b)
 }
 
 void
+cmd_io_vrefuse(const struct cmd_io *io, const char *prefix, const char *fmt, va_list ap)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "ksysmgr: ");
+	if (prefix)
+		buf_printf(&b, "%s: ", prefix);
+	buf_vprintf(&b, fmt, ap);
+	cmd_io_lines(io, 'E', &b);
+	buf_free(&b);
+}
+
+void
 cmd_io_printf(const struct cmd_io *io, char stream, const char *fmt, ...)
 {
 	struct buf b = { 0 };

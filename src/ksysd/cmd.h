@@ -10,6 +10,7 @@
 #ifndef KSYS_CMD_H
 #define KSYS_CMD_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "buf.h"
 
@@ -36,6 +37,10 @@ struct cmd_io {
 /* printf into io as one or more lines of stream (split at '\n'), stamped now. */
 void cmd_io_printf(const struct cmd_io *io, char stream, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "ksysmgr: PREFIX: MESSAGE" to io's stderr (prefix may be NULL): the one
+ * way an asynchronous handler turns a request down (it then ends io). */
+void cmd_io_vrefuse(const struct cmd_io *io, const char *prefix, const char *fmt,
+                    va_list ap);
 /* Every line of b to io as stream. */
 void cmd_io_lines(const struct cmd_io *io, char stream, const struct buf *b);
 

@@ -20,20 +20,6 @@
 
 #define ACTION_LIST_MAX 50
 
-static void
-fmt_time(char *out, size_t n, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!ms) {
-		snprintf(out, n, "-");
-		return;
-	}
-	localtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 struct list_ctx {
 	struct buf *out;
 	int json, i;
@@ -49,8 +35,8 @@ list_cb(const struct store_action *a, void *arg)
 
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
 	snprintf(lines, sizeof(lines), "%lld", (long long)a->n_lines);
-	fmt_time(st, sizeof(st), a->started_ms);
-	fmt_time(en, sizeof(en), a->ended_ms);
+	cmd_fmt_time(st, sizeof(st), a->started_ms, "-");
+	cmd_fmt_time(en, sizeof(en), a->ended_ms, "-");
 	f[0] = (struct cmd_field){ "ID", id, 1 };
 	f[1] = (struct cmd_field){ "Kind", a->kind, 0 };
 	f[2] = (struct cmd_field){ "Object", a->object, 0 };
@@ -75,7 +61,7 @@ json_line_cb(char stream, int64_t time_ms, const char *text, void *arg)
 	struct lines_ctx *lc = arg;
 	char ts[24];
 
-	fmt_time(ts, sizeof(ts), time_ms);
+	cmd_fmt_time(ts, sizeof(ts), time_ms, "-");
 	buf_printf(lc->out, "%s{\"time\":", lc->n++ ? "," : "");
 	cmd_put_json_str(lc->out, ts);
 	buf_printf(lc->out, ",\"stream\":\"%s\",\"text\":",
@@ -128,8 +114,8 @@ cmd_action_query(const struct cmd_source *src, const struct request *r, struct b
 
 		if (store_action_get(core->store, id, &a, e, sizeof(e)) == -1)
 			return cmd_refuse(err, "query action: %s", e);
-		fmt_time(st, sizeof(st), a.started_ms);
-		fmt_time(en, sizeof(en), a.ended_ms);
+		cmd_fmt_time(st, sizeof(st), a.started_ms, "-");
+		cmd_fmt_time(en, sizeof(en), a.ended_ms, "-");
 		buf_printf(out, "[{\"id\":%lld,\"kind\":", (long long)a.id);
 		cmd_put_json_str(out, a.kind);
 		buf_puts(out, ",\"object\":");

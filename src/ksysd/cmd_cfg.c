@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd_priv.h"
@@ -51,6 +52,20 @@ cmd_need_store(const struct cmd_source *src, const struct request *r, struct buf
 		return src->store;
 	cmd_refuse(err, "%s %s: this ksysd has no configuration store", r->action, r->klass);
 	return NULL;
+}
+
+void
+cmd_fmt_time(char *out, size_t n, int64_t ms, const char *none)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!ms) {
+		snprintf(out, n, "%s", none);
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
 struct core *

@@ -25,12 +25,9 @@ event_cb(const struct store_event *e, void *arg)
 	struct buf one = { 0 };
 	struct cmd_field f[6];
 	char id[24], ts[32], obj[160];
-	time_t t = (time_t)(e->time_ms / 1000);
-	struct tm tm;
 
 	snprintf(id, sizeof(id), "%lld", (long long)e->id);
-	localtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	cmd_fmt_time(ts, sizeof(ts), e->time_ms, "-");
 	if (e->object_kind[0])
 		snprintf(obj, sizeof(obj), "%s %s", e->object_kind, e->object_name);
 	else

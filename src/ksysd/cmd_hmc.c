@@ -32,36 +32,18 @@
 #define CHECK_BOUND     5.0             /* logoff of the check client, seconds */
 
 /* ---- helpers ------------------------------------------------------------- */
-struct hmc_names {
-	struct buf b;
-	size_t n;
-};
-
-static int
-hmc_name_cb(const struct store_hmc *h, void *arg)
-{
-	struct hmc_names *nm = arg;
-
-	buf_printf(&nm->b, "%s%s", nm->n++ ? ", " : "", h->name);
-	return 0;
-}
-
 /* Refuses an unknown HMC naming the configured ones; 0 when h was found. */
 static int
 get_hmc(struct store *s, const char *cmd, const char *name, struct store_hmc *h,
         struct buf *err)
 {
-	struct hmc_names nm = { { 0 }, 0 };
-	char e[256];
-	int rc;
+	char e[256], names[1024];
 
 	if (store_hmc_get(s, name, h, e, sizeof(e)) == 0)
 		return CMD_OK;
-	store_hmc_list(s, hmc_name_cb, &nm);
-	rc = cmd_refuse(err, "%s: no HMC named '%s'; configured: %s", cmd, name,
-	                nm.n ? buf_str(&nm.b) : "(none)");
-	buf_free(&nm.b);
-	return rc;
+	return cmd_refuse(err, "%s: no HMC named '%s'; configured: %s", cmd, name,
+	                  store_names(s, "hmc", 20, names, sizeof(names)) > 0 ? names :
+	                  "(none)");
 }
 
 static int
@@ -191,15 +173,13 @@ static void check_refuse(struct hmc_check *c, const char *fmt, ...)
 static void
 check_refuse(struct hmc_check *c, const char *fmt, ...)
 {
-	struct buf b = { 0 };
+	char prefix[128];
 	va_list ap;
 
-	buf_printf(&b, "ksysmgr: %s hmc %s: ", c->modify ? "modify" : "add", c->h.name);
+	snprintf(prefix, sizeof(prefix), "%s hmc %s", c->modify ? "modify" : "add", c->h.name);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	cmd_io_vrefuse(&c->io, prefix, fmt, ap);
 	va_end(ap);
-	cmd_io_lines(&c->io, 'E', &b);
-	buf_free(&b);
 	check_end(c, CMD_REFUSED);
 }
 

@@ -29,41 +29,21 @@
 #define ADD_FEEDS 3
 
 /* ---- helpers ------------------------------------------------------------- */
-struct host_names {
-	struct buf b;
-	size_t n;
-};
-
-static int
-host_name_cb(const struct store_host *h, void *arg)
-{
-	struct host_names *nm = arg;
-
-	buf_printf(&nm->b, "%s%s", nm->n++ ? ", " : "", h->name);
-	return 0;
-}
-
 /* Refuses an unknown host naming the added ones; CMD_OK when h was found. */
 static int
 get_host(struct store *s, const char *cmd, const char *name, struct store_host *h,
          struct buf *err)
 {
-	struct host_names nm = { { 0 }, 0 };
-	char e[256];
-	int rc;
+	char e[256], names[1024];
 
 	if (store_host_get(s, name, h, e, sizeof(e)) == 0)
 		return CMD_OK;
-	store_host_list(s, host_name_cb, &nm);
-	if (nm.n)
-		rc = cmd_refuse(err, "%s: no host named '%s' was added; added hosts: %s", cmd,
-		                name, buf_str(&nm.b));
-	else
-		rc = cmd_refuse(err, "%s: no host named '%s' was added, and no host is added "
-		                "yet ('ksysmgr query hmc' lists the hosts each HMC manages; "
-		                "add one with 'ksysmgr add host NAME')", cmd, name);
-	buf_free(&nm.b);
-	return rc;
+	if (store_names(s, "host", 20, names, sizeof(names)) > 0)
+		return cmd_refuse(err, "%s: no host named '%s' was added; added hosts: %s",
+		                  cmd, name, names);
+	return cmd_refuse(err, "%s: no host named '%s' was added, and no host is added "
+	                  "yet ('ksysmgr query hmc' lists the hosts each HMC manages; "
+	                  "add one with 'ksysmgr add host NAME')", cmd, name);
 }
 
 /* ---- add --------------------------------------------------------------------- */
@@ -99,15 +79,13 @@ static void add_refuse(struct host_add *a, const char *fmt, ...)
 static void
 add_refuse(struct host_add *a, const char *fmt, ...)
 {
-	struct buf b = { 0 };
+	char prefix[128];
 	va_list ap;
 
-	buf_printf(&b, "ksysmgr: add host %s: ", a->name);
+	snprintf(prefix, sizeof(prefix), "add host %s", a->name);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	cmd_io_vrefuse(&a->io, prefix, fmt, ap);
 	va_end(ap);
-	cmd_io_lines(&a->io, 'E', &b);
-	buf_free(&b);
 	a->io.end(a->io.ctx, CMD_REFUSED);
 	add_free(a);
 }

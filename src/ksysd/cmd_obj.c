@@ -458,20 +458,6 @@ vm_lookup(struct store *s, const char *key, int by, struct store_vm *out)
 	return -1;
 }
 
-struct known {
-	struct buf b;
-	size_t n;
-};
-
-static int
-vm_known_cb(const struct store_vm *v, void *arg)
-{
-	struct known *k = arg;
-
-	known_add(&k->b, &k->n, v->name);
-	return 0;
-}
-
 /* Adds the VMs named by keys to sel (each once); refuses unknown ones
  * naming some known VMs. */
 static int
@@ -481,7 +467,7 @@ vm_select_keys(struct store *s, const char *cmd, char *const *keys, size_t n, in
 	static const char *const how[] = { "named (or with UUID)", "named", "with UUID" };
 	struct store_vm v;
 	struct buf bad = { 0 };
-	struct known k = { { 0 }, 0 };
+	char known[2048];
 	size_t i, nbad = 0;
 	int rc = CMD_OK;
 
@@ -493,17 +479,14 @@ vm_select_keys(struct store *s, const char *cmd, char *const *keys, size_t n, in
 	}
 	if (!nbad)
 		return CMD_OK;
-	store_vm_list(s, vm_known_cb, &k);
-	known_end(&k.b, k.n);
-	if (k.n)
+	if (store_names(s, "vm", KNOWN_MAX, known, sizeof(known)) > 0)
 		rc = cmd_refuse(err, "%s: no VM %s %s; known VMs: %s", cmd, how[by],
-		                buf_str(&bad), buf_str(&k.b));
+		                buf_str(&bad), known);
 	else
 		rc = cmd_refuse(err, "%s: no VM %s %s, and no VM is known yet: the VMs of a "
 		                "host are learned when it is added ('ksysmgr add host NAME')",
 		                cmd, how[by], buf_str(&bad));
 	buf_free(&bad);
-	buf_free(&k.b);
 	return rc;
 }
 
@@ -666,20 +649,6 @@ blacklist_cb(const char *host, void *arg)
 	return 0;
 }
 
-static void
-fmt_ms(char *out, size_t n, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!ms) {
-		snprintf(out, n, "Never");
-		return;
-	}
-	localtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 /* One `query vm NAME` record (spec/D §5.3, Ex 3-48), appended to out as
  * the i-th of a list.  HA_monitor and VM_failure_detection_speed are the
  * effective values (effective.h). */
@@ -713,7 +682,7 @@ vm_record(const struct objs *o, const struct request *r, const struct store_vm *
 	f[n++] = (struct cmd_field){ "Version_conflict", "No", 0 };
 	if (r->verbose) {
 		snprintf(id, sizeof(id), "%d", v->part_id);
-		fmt_ms(when, sizeof(when), v->verified_ms);
+		cmd_fmt_time(when, sizeof(when), v->verified_ms, "Never");
 		f[n++] = (struct cmd_field){ "LPAR_id", id, 1 };
 		f[n++] = (struct cmd_field){ "LPAR_state", v->lpar_state[0] ? v->lpar_state :
 		                             "Unknown", 0 };

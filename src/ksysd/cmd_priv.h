@@ -7,6 +7,8 @@
 #ifndef KSYS_CMD_PRIV_H
 #define KSYS_CMD_PRIV_H
 
+#include <stdint.h>
+
 #include "cmd.h"
 
 #define CMD_KV_WIDTH    21              /* the Redbook's label column */
@@ -72,6 +74,9 @@ void cmd_modified_line(struct buf *out, const char *what, const struct request *
 int cmd_abort_tx(struct store *s, struct buf *err, const char *what, const char *msg);
 /* Splits a comma list in place into v (at most n); returns the count. */
 size_t cmd_split_list(char *s, char **v, size_t n);
+/* Local time of epoch ms as YYYY-mm-ddTHH:MM:SS into out, or none when
+ * ms is 0. */
+void cmd_fmt_time(char *out, size_t n, int64_t ms, const char *none);
 /* Appends one record printed by cmd_put_records (a one-element JSON array or
  * a text block) to a list built in out: JSON objects joined inside one array
  * (the caller closes it with "]\n"), text blocks separated by a blank line;

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "mem.h"
 #include "store.h"
+#include "str.h"
 
 /* ---- small helpers ------------------------------------------------------- */
 int64_t
@@ -50,18 +51,6 @@ disc_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-disc_scopy(char *dst, size_t len, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= len)
-		n = len - 1;
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 struct store *
@@ -79,10 +68,10 @@ disc_event(struct run *r, const char *name, const char *sev, const char *kind,
 	va_list ap;
 
 	memset(&e, 0, sizeof(e));
-	disc_scopy(e.name, sizeof(e.name), name);
-	disc_scopy(e.severity, sizeof(e.severity), sev);
-	disc_scopy(e.object_kind, sizeof(e.object_kind), kind);
-	disc_scopy(e.object_name, sizeof(e.object_name), obj);
+	str_copy(e.name, sizeof(e.name), name);
+	str_copy(e.severity, sizeof(e.severity), sev);
+	str_copy(e.object_kind, sizeof(e.object_kind), kind);
+	str_copy(e.object_name, sizeof(e.object_name), obj);
 	va_start(ap, fmt);
 	vsnprintf(e.text, sizeof(e.text), fmt, ap);
 	va_end(ap);
@@ -241,10 +230,10 @@ hostlist_cb(const struct store_host *h, void *arg)
 	}
 	d = &hl->v[hl->n++];
 	memset(d, 0, sizeof(*d));
-	disc_scopy(d->name, sizeof(d->name), h->name);
-	disc_scopy(d->uuid, sizeof(d->uuid), h->uuid);
-	disc_scopy(d->hg, sizeof(d->hg), h->host_group);
-	disc_scopy(d->ha_monitor, sizeof(d->ha_monitor), h->ha_monitor);
+	str_copy(d->name, sizeof(d->name), h->name);
+	str_copy(d->uuid, sizeof(d->uuid), h->uuid);
+	str_copy(d->hg, sizeof(d->hg), h->host_group);
+	str_copy(d->ha_monitor, sizeof(d->ha_monitor), h->ha_monitor);
 	return 0;
 }
 
@@ -270,34 +259,18 @@ disc_host_idx(const struct run *r, const char *name)
 	return -1;
 }
 
-struct hgnames {
-	struct buf b;
-	int n;
-};
-
-static int
-hgname_cb(const struct store_host_group *g, void *arg)
-{
-	struct hgnames *hn = arg;
-
-	buf_printf(&hn->b, "%s%s", hn->n++ ? ", " : "", g->name);
-	return 0;
-}
-
 /* "unknown host group" refusal with the list of known ones. */
 static void
 unknown_hg(struct store *s, const char *hg, char *err, size_t errlen)
 {
-	struct hgnames hn = { { 0 }, 0 };
+	char names[1024];
 
-	store_host_group_list(s, hgname_cb, &hn);
-	if (hn.n)
+	if (store_names(s, "host_group", 20, names, sizeof(names)) > 0)
 		snprintf(err, errlen, "host group '%s' does not exist; host groups: %s", hg,
-		         buf_str(&hn.b));
+		         names);
 	else
 		snprintf(err, errlen, "host group '%s' does not exist; no host group is "
 		         "defined yet (ksysmgr add host_group NAME hosts=...)", hg);
-	buf_free(&hn.b);
 }
 
 /* -1 with err when no HMC can serve: none configured, or every one known
@@ -357,8 +330,8 @@ vmlist_cb(const struct store_vm *vm, void *arg)
 	}
 	v = &vl->v[vl->n++];
 	memset(v, 0, sizeof(*v));
-	disc_scopy(v->name, sizeof(v->name), vm->name);
-	disc_scopy(v->uuid, sizeof(v->uuid), vm->uuid);
+	str_copy(v->name, sizeof(v->name), vm->name);
+	str_copy(v->uuid, sizeof(v->uuid), vm->uuid);
 	v->host = h;
 	v->monitor = disc_ha_monitor(vm->ha_monitor, vl->r->hosts[h].ha_monitor,
 	                             vl->hg_ha, vl->sys_ha);
@@ -377,9 +350,9 @@ disc_load_vms(struct run *r)
 	memset(&vl, 0, sizeof(vl));
 	vl.r = r;
 	if (store_sys_get(disc_store(r), "ha_monitor", vl.sys_ha, sizeof(vl.sys_ha), e, sizeof(e)) == -1)
-		disc_scopy(vl.sys_ha, sizeof(vl.sys_ha), "disable");
+		str_copy(vl.sys_ha, sizeof(vl.sys_ha), "disable");
 	if (store_host_group_get(disc_store(r), r->hg, &g, e, sizeof(e)) == 0)
-		disc_scopy(vl.hg_ha, sizeof(vl.hg_ha), g.ha_monitor);
+		str_copy(vl.hg_ha, sizeof(vl.hg_ha), g.ha_monitor);
 	store_vm_list(disc_store(r), vmlist_cb, &vl);
 	vms_clear(r);
 	r->vms = vl.v;
@@ -497,7 +470,7 @@ run_new(struct disc *d, enum disc_what what, const char *origin)
 
 	r->d = d;
 	r->what = what;
-	disc_scopy(r->origin, sizeof(r->origin), origin && *origin ? origin : "user");
+	str_copy(r->origin, sizeof(r->origin), origin && *origin ? origin : "user");
 	r->next = d->runs;
 	d->runs = r;
 	d->n_runs++;
@@ -575,7 +548,7 @@ start_group(struct disc *d, const struct disc_req *rq, const struct cmd_io *firs
 		return -1;
 	}
 	r = run_new(d, rq->what, rq->origin);
-	disc_scopy(r->hg, sizeof(r->hg), g.name);
+	str_copy(r->hg, sizeof(r->hg), g.name);
 	r->hosts = hosts;
 	r->n_hosts = n;
 	for (i = 0; i < n; i++)
@@ -714,7 +687,7 @@ start_lpm(struct disc *d, const struct disc_req *rq, const struct cmd_io *first,
 		goto out;
 	r = run_new(d, DISC_LPM_VALIDATE, rq->origin);
 	if (rq->to)
-		disc_scopy(r->to, sizeof(r->to), th.name);
+		str_copy(r->to, sizeof(r->to), th.name);
 	r->vms = mem_calloc(n, sizeof(*r->vms));
 	for (i = 0; i < n; i++) {
 		struct store_host vh;
@@ -759,8 +732,8 @@ start_lpm(struct disc *d, const struct disc_req *rq, const struct cmd_io *first,
 		}
 		add_group_hosts(r, vh.host_group);
 		memset(v, 0, sizeof(*v));
-		disc_scopy(v->name, sizeof(v->name), vm.name);
-		disc_scopy(v->uuid, sizeof(v->uuid), vm.uuid);
+		str_copy(v->name, sizeof(v->name), vm.name);
+		str_copy(v->uuid, sizeof(v->uuid), vm.uuid);
 		v->host = disc_host_idx(r, vm.host);
 		r->n_vms++;
 	}

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "store.h"
+#include "str.h"
 
 /* ---- verification and LPM validation ---------------------------------------- */
 struct blctx {
@@ -98,11 +99,11 @@ vm_validated(struct run *r, struct dvm *v)
 		free(names);
 		row.verify_error[0] = '\0';
 	} else {
-		disc_scopy(row.lpm_status, sizeof(row.lpm_status), "Failed");
-		disc_scopy(row.verify_error, sizeof(row.verify_error), buf_str(&v->err));
+		str_copy(row.lpm_status, sizeof(row.lpm_status), "Failed");
+		str_copy(row.verify_error, sizeof(row.verify_error), buf_str(&v->err));
 	}
 	if (r->what != DISC_LPM_VALIDATE)
-		disc_scopy(row.state, sizeof(row.state), ok ? "READY_TO_MOVE" : "VERIFY_FAILED");
+		str_copy(row.state, sizeof(row.state), ok ? "READY_TO_MOVE" : "VERIFY_FAILED");
 	row.verified_ms = disc_wall_ms();
 	if (store_vm_put(disc_store(r), &row, STORE_UPDATE, e, sizeof(e)) == -1)
 		log_msg(LOGL_WARN, "disc", "event=vm_result_lost vm=%s error=\"%s\"", v->name, e);

@@ -17,6 +17,7 @@
 #include "hmc.h"
 #include "store.h"
 #include "vios.h"
+#include "str.h"
 
 struct action;
 
@@ -119,8 +120,6 @@ struct disc {
 
 /* ---- disc.c ---- */
 int64_t disc_wall_ms(void);
-/* Copies src (NULL: "") into dst[len], cut to fit. */
-void disc_scopy(char *dst, size_t len, const char *src);
 struct store *disc_store(const struct run *r);
 /* One row of the event log. */
 void disc_event(struct run *r, const char *name, const char *sev, const char *kind,

@@ -18,6 +18,7 @@
 #include "recon.h"
 #include "store.h"
 #include "vios.h"
+#include "str.h"
 
 /* HMCs managing host_uuid, in name order, comma-separated; "" if none known. */
 static void
@@ -38,7 +39,7 @@ host_hmcs(struct core *c, const char *host_uuid, char *out, size_t len)
 		}
 	for (i = 0; i < k; i++)
 		buf_printf(&b, "%s%s", i ? "," : "", names[i]);
-	disc_scopy(out, len, buf_str(&b));
+	str_copy(out, len, buf_str(&b));
 	buf_free(&b);
 	free(names);
 }
@@ -115,8 +116,8 @@ disk_check(struct run *r)
 	}
 	memset(&vr, 0, sizeof(vr));
 	vr.r = r;
-	disc_scopy(vr.repo, sizeof(vr.repo), g.repo_disk);
-	disc_scopy(vr.ha, sizeof(vr.ha), g.ha_disk);
+	str_copy(vr.repo, sizeof(vr.repo), g.repo_disk);
+	str_copy(vr.ha, sizeof(vr.ha), g.ha_disk);
 	store_vios_list(disc_store(r), disk_vios_cb, &vr);
 	if (!vr.checked)
 		log_msg(LOGL_NOTICE, "disc", "event=disk_check_skipped hg=%s msg=\"the HMC "
@@ -163,9 +164,9 @@ pt_vm_request(struct dhost *h)
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
-	disc_scopy(m.machine_type, sizeof(m.machine_type), h->ms->mtms.type);
-	disc_scopy(m.model, sizeof(m.model), h->ms->mtms.model);
-	disc_scopy(m.serial, sizeof(m.serial), h->ms->mtms.serial);
+	str_copy(m.machine_type, sizeof(m.machine_type), h->ms->mtms.type);
+	str_copy(m.model, sizeof(m.model), h->ms->mtms.model);
+	str_copy(m.serial, sizeof(m.serial), h->ms->mtms.serial);
 	for (i = 0; i < h->n_mon; i++)
 		uuids[i] = r->vms[h->mon[i]].uuid;
 	buf_reset(&h->req);
@@ -307,7 +308,7 @@ cand_cb(const struct store_vios *v, void *arg)
 		return 0;
 	if (cc->n_hm < MAX_CAND) {
 		struct vios_hm *m = &cc->hm[cc->n_hm++];
-		disc_scopy(m->uuid, sizeof(m->uuid), v->uuid);
+		str_copy(m->uuid, sizeof(m->uuid), v->uuid);
 		m->is_hm = 1;
 		m->part_num = v->part_id;
 		m->mac[0] = '\0';       /* not in the HMC's VIOS feed: sent empty */
@@ -315,8 +316,8 @@ cand_cb(const struct store_vios *v, void *arg)
 	for (i = 0; i < h->n_vioses; i++)
 		if (strcasecmp(h->vioses[i].uuid, v->uuid) == 0 &&
 		    strcmp(h->vioses[i].state, "running") == 0 && h->n_cand < MAX_CAND) {
-			disc_scopy(h->cand[h->n_cand], sizeof(h->cand[0]), v->uuid);
-			disc_scopy(h->cand_name[h->n_cand], sizeof(h->cand_name[0]), v->name);
+			str_copy(h->cand[h->n_cand], sizeof(h->cand[0]), v->uuid);
+			str_copy(h->cand_name[h->n_cand], sizeof(h->cand_name[0]), v->name);
 			h->n_cand++;
 		}
 	return 0;
@@ -343,9 +344,9 @@ prepare_host(struct dhost *h)
 		return;
 	}
 	memset(&m, 0, sizeof(m));
-	disc_scopy(m.machine_type, sizeof(m.machine_type), h->ms->mtms.type);
-	disc_scopy(m.model, sizeof(m.model), h->ms->mtms.model);
-	disc_scopy(m.serial, sizeof(m.serial), h->ms->mtms.serial);
+	str_copy(m.machine_type, sizeof(m.machine_type), h->ms->mtms.type);
+	str_copy(m.model, sizeof(m.model), h->ms->mtms.model);
+	str_copy(m.serial, sizeof(m.serial), h->ms->mtms.serial);
 	buf_reset(&h->req);
 	vios_req_add_ms(&h->req, &m, cc.hm, cc.n_hm);
 	pt_send(h);
@@ -493,7 +494,7 @@ task_cb_read(void *arg, const struct hmc_error *err, struct hmc_feed *f)
 		struct store_vm row;
 		v->disc = 1;
 		if (store_vm_get(disc_store(r), v->name, &row, e, sizeof(e)) == 0) {
-			disc_scopy(row.lpar_state, sizeof(row.lpar_state), f->lpars[0].state);
+			str_copy(row.lpar_state, sizeof(row.lpar_state), f->lpars[0].state);
 			row.part_id = f->lpars[0].id;
 			if (store_vm_put(disc_store(r), &row, STORE_UPDATE, e, sizeof(e)) == -1)
 				log_msg(LOGL_WARN, "disc", "event=vm_update_failed vm=%s error=\"%s\"",
@@ -612,7 +613,7 @@ disc_scan_summary(struct run *r)
 	if (!r->disc_failed && all_prepared) {
 		struct store_host_group g;
 		if (store_host_group_get(disc_store(r), r->hg, &g, e, sizeof(e)) == 0) {
-			disc_scopy(g.state, sizeof(g.state), "READY");
+			str_copy(g.state, sizeof(g.state), "READY");
 			g.discovered_ms = disc_wall_ms();
 			if (store_host_group_put(disc_store(r), &g, STORE_UPDATE, e, sizeof(e)) == -1)
 				log_msg(LOGL_ERROR, "disc", "event=hg_update_failed hg=%s error=\"%s\"",

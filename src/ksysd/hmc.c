@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mem.h"
 #include "tscale.h"
+#include "str.h"
 
 static void shutdown_check(struct hmc_set *s);
 
@@ -48,20 +49,6 @@ hmc_scaled(double real, double floor_secs)
 	double v = tscale_secs(real);
 
 	return v < floor_secs ? floor_secs : v;
-}
-
-void
-hmc_scopy(char *dst, size_t n, const char *src)
-{
-	size_t l;
-
-	if (!n)
-		return;
-	if (!src)
-		src = "";
-	l = strnlen(src, n - 1);
-	memmove(dst, src, l);   /* src may be dst */
-	dst[l] = '\0';
 }
 
 const char *
@@ -165,8 +152,8 @@ void
 hmc_op_note(struct hmc_op *op, enum hmc_errc code, int status, const char *hmc,
             const char *msg)
 {
-	hmc_scopy(op->err_msg, sizeof op->err_msg, msg);
-	hmc_scopy(op->err_hmc, sizeof op->err_hmc, hmc);
+	str_copy(op->err_msg, sizeof op->err_msg, msg);
+	str_copy(op->err_hmc, sizeof op->err_hmc, hmc);
 	op->err.code = code;
 	op->err.http_status = status;
 }
@@ -185,7 +172,7 @@ hmc_op_fail(struct hmc_op *op, enum hmc_errc code, int status, const char *hmc,
 	vsnprintf(msg, sizeof msg, fmt, ap);       /* args may point into op->err_msg */
 	va_end(ap);
 	memcpy(op->err_msg, msg, sizeof msg);
-	hmc_scopy(op->err_hmc, sizeof op->err_hmc, hmc ? hmc : "");
+	str_copy(op->err_hmc, sizeof op->err_hmc, hmc ? hmc : "");
 	op->err.code = code;
 	op->err.http_status = status;
 	op->err.hmc = op->err_hmc;
@@ -642,7 +629,7 @@ hmc_set_status(const struct hmc_set *s, size_t i, struct hmc_status *out)
 	out->up = n->ever ? n->up : 0;
 	out->logged_on = n->ls == HMC_LS_OK;
 	out->since = n->since;
-	hmc_scopy(out->last_error, sizeof out->last_error, n->last_error);
+	str_copy(out->last_error, sizeof out->last_error, n->last_error);
 	out->inflight = n->inflight;
 	out->queued = n->queued;
 	out->jobs_running = n->jobs_running;
@@ -775,7 +762,7 @@ hmc_op_prepare(struct hmc_op *op, const char *hmc, const char *host_uuid)
 			hmc_op_fail(op, HMC_EINVAL, 0, NULL, "invalid host UUID '%.60s'", host_uuid);
 			return -1;
 		}
-		hmc_scopy(op->host_uuid, sizeof op->host_uuid, host_uuid);
+		str_copy(op->host_uuid, sizeof op->host_uuid, host_uuid);
 	}
 	if (!s->n) {
 		hmc_op_fail(op, HMC_EUNREACH, 0, NULL, "no HMC configured");

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "hmc.h"
 #include "http.h"
+#include "str.h"
 
 #define HMC_MAX_NODES 64
 
@@ -206,8 +207,6 @@ struct hmc_node *hmc_route(struct hmc_op *op);
 int hmc_failover_worthy(const struct hmc_call_res *r, int idempotent);
 struct hmc_node *hmc_node_by_name(struct hmc_set *s, const char *name);
 double hmc_scaled(double real, double floor_secs);
-/* Copy src (NULL: "") into dst of size n, truncating, always terminated. */
-void hmc_scopy(char *dst, size_t n, const char *src);
 
 /* job slots (hmc.c): 1 when acquired now; 0 when queued (op->on_slot runs
  * when it is op's turn). */

@@ -14,6 +14,7 @@
 #include "hmcxml.h"
 #include "buf.h"
 #include "log.h"
+#include "str.h"
 
 #define AUTH_BLOCK_SECS 300.0   /* real seconds without automatic logon after a refusal */
 #define LEARN_EVERY     6       /* re-read the ManagedSystem feed every N probes */
@@ -77,7 +78,7 @@ node_down(struct hmc_node *n, const char *why)
 {
 	struct hmc_set *s = n->s;
 
-	hmc_scopy(n->last_error, sizeof n->last_error, why);
+	str_copy(n->last_error, sizeof n->last_error, why);
 	if (n->removed || (n->ever && !n->up))
 		return;
 	n->up = 0;
@@ -148,7 +149,7 @@ call_fail_later(struct hmc_call *c, enum hmc_errc code, int status, int transpor
 {
 	struct hmc_set *s = c->n->s;
 
-	hmc_scopy(c->fmsg, sizeof c->fmsg, msg);
+	str_copy(c->fmsg, sizeof c->fmsg, msg);
 	memset(&c->fres, 0, sizeof c->fres);
 	c->fres.code = code;
 	c->fres.status = status;
@@ -290,7 +291,7 @@ call_new(struct hmc_node *n, const char *method, const char *path, const char *b
 
 	c->n = n;
 	c->flags = flags;
-	hmc_scopy(c->method, sizeof c->method, method);
+	str_copy(c->method, sizeof c->method, method);
 	c->path = hmc_xstrdup(path);
 	if (body) {
 		c->body = malloc(len + 1);
@@ -544,7 +545,7 @@ logon_done(void *owner, const struct hmc_call_res *r)
 		         "%s: logon refused for user %s (HTTP %d): check user and password; "
 		         "no automatic logon for %.0f s", n->name, n->user, r->status,
 		         AUTH_BLOCK_SECS);
-		hmc_scopy(n->last_error, sizeof n->last_error, n->auth_err);
+		str_copy(n->last_error, sizeof n->last_error, n->auth_err);
 		log_msg(LOGL_ERROR, "hmc", "event=logon_refused hmc=%s user=%s status=%d",
 		        n->name, n->user, r->status);
 		res.code = HMC_EAUTH;
@@ -664,7 +665,7 @@ hmc_node_set_hosts(struct hmc_node *n, const struct hmc_ms *ms, size_t cnt)
 	free(n->hosts);
 	n->hosts = cnt ? hmc_xcalloc(cnt, sizeof *n->hosts) : NULL;
 	for (i = 0; i < cnt; i++)
-		hmc_scopy(n->hosts[i], sizeof n->hosts[i], ms[i].uuid);
+		str_copy(n->hosts[i], sizeof n->hosts[i], ms[i].uuid);
 	if (!n->hosts_known || n->n_hosts != cnt)
 		log_msg(LOGL_INFO, "hmc", "event=hmc_hosts hmc=%s hosts=%zu", n->name, cnt);
 	n->n_hosts = cnt;

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
+#include "str.h"
 
 enum jstate {
 	J_NEW = 0,
@@ -291,8 +292,8 @@ submit_done(void *owner, const struct hmc_call_res *r)
 
 	op->call = NULL;
 	if (r->code != HMC_OK) {
-		hmc_scopy(op->err_msg, sizeof op->err_msg, r->msg);
-		hmc_scopy(op->err_hmc, sizeof op->err_hmc, n->name);
+		str_copy(op->err_msg, sizeof op->err_msg, r->msg);
+		str_copy(op->err_hmc, sizeof op->err_hmc, n->name);
 		op->err.code = r->code;
 		op->err.http_status = r->status;
 		if (!j->aborting && hmc_failover_worthy(r, 0)) {
@@ -321,7 +322,7 @@ submit_done(void *owner, const struct hmc_call_res *r)
 	}
 	j->have_reply = 1;
 	j->home = n;
-	hmc_scopy(j->job_id, sizeof j->job_id, j->reply.job_id);
+	str_copy(j->job_id, sizeof j->job_id, j->reply.job_id);
 	log_msg(LOGL_INFO, "hmc", "event=job_submitted hmc=%s op=%s group=%s target=%s job=%s",
 	        n->name, j->operation, j->group, j->target, j->job_id);
 	if (j->on_submitted)
@@ -365,8 +366,8 @@ template_done(void *owner, const struct hmc_call_res *r)
 
 	op->call = NULL;
 	if (r->code != HMC_OK) {
-		hmc_scopy(op->err_msg, sizeof op->err_msg, r->msg);
-		hmc_scopy(op->err_hmc, sizeof op->err_hmc, n->name);
+		str_copy(op->err_msg, sizeof op->err_msg, r->msg);
+		str_copy(op->err_hmc, sizeof op->err_hmc, n->name);
 		op->err.code = r->code;
 		op->err.http_status = r->status;
 		if (hmc_failover_worthy(r, 1)) {
@@ -400,7 +401,7 @@ job_begin(struct hmc_op *op)
 
 	if (j->resume_id[0]) {
 		j->home = op->node;
-		hmc_scopy(j->job_id, sizeof j->job_id, j->resume_id);
+		str_copy(j->job_id, sizeof j->job_id, j->resume_id);
 		log_msg(LOGL_INFO, "hmc", "event=job_resume hmc=%s op=%s job=%s", j->home->name,
 		        j->operation, j->job_id);
 		poll_arm(op);
@@ -553,9 +554,9 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
 	j->poll.data = op;
 	ev_init(&j->deadline, deadline_cb);
 	j->deadline.data = op;
-	hmc_scopy(j->group, sizeof j->group, spec->group ? spec->group : "");
-	hmc_scopy(j->target, sizeof j->target, spec->target_uuid ? spec->target_uuid : "");
-	hmc_scopy(j->operation, sizeof j->operation, spec->operation ? spec->operation : "");
+	str_copy(j->group, sizeof j->group, spec->group ? spec->group : "");
+	str_copy(j->target, sizeof j->target, spec->target_uuid ? spec->target_uuid : "");
+	str_copy(j->operation, sizeof j->operation, spec->operation ? spec->operation : "");
 
 	if (!group_ok(spec->group)) {
 		hmc_op_fail(op, HMC_EINVAL, 0, NULL, "job group must be LogicalPartition, "
@@ -571,7 +572,7 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
 			hmc_op_fail(op, HMC_EINVAL, 0, NULL, "resuming a job needs its id and HMC");
 			return j;
 		}
-		hmc_scopy(j->resume_id, sizeof j->resume_id, spec->resume_job_id);
+		str_copy(j->resume_id, sizeof j->resume_id, spec->resume_job_id);
 	}
 	if (spec->n_params) {
 		j->params = mem_calloc(spec->n_params, sizeof *j->params);

@@ -12,6 +12,7 @@
 #include "hmc_priv.h"
 #include "hmcxml.h"
 #include "log.h"
+#include "str.h"
 
 struct hmc_pinreq {
 	struct hmc_set *s;
@@ -30,8 +31,8 @@ static void raw_try(struct hmc_op *op);
 static void
 op_note_error(struct hmc_op *op, const struct hmc_call_res *r, const char *hmc)
 {
-	hmc_scopy(op->err_msg, sizeof op->err_msg, r->msg);
-	hmc_scopy(op->err_hmc, sizeof op->err_hmc, hmc);
+	str_copy(op->err_msg, sizeof op->err_msg, r->msg);
+	str_copy(op->err_hmc, sizeof op->err_hmc, hmc);
 	op->err.code = r->code;
 	op->err.http_status = r->status;
 }
@@ -70,7 +71,7 @@ read_done(void *owner, const struct hmc_call_res *r)
 	snprintf(what, sizeof what, "%s %s from %s", obj_names[op->u.read.rq.obj],
 	         op->u.read.uuid[0] ? "entry" : "feed", n->name);
 	f->obj = op->u.read.rq.obj;
-	hmc_scopy(op->u.read.hmc, sizeof op->u.read.hmc, n->name);
+	str_copy(op->u.read.hmc, sizeof op->u.read.hmc, n->name);
 	f->hmc = op->u.read.hmc;        /* n may be removed before delivery */
 	switch (op->u.read.rq.obj) {
 	case HMC_OBJ_MS:
@@ -178,7 +179,7 @@ hmc_read(struct hmc_set *s, const struct hmc_read *rq, hmc_feed_cb cb, void *arg
 			hmc_op_fail(op, HMC_EINVAL, 0, NULL, "invalid UUID '%.60s'", rq->uuid);
 			return;
 		}
-		hmc_scopy(op->u.read.uuid, sizeof op->u.read.uuid, rq->uuid);
+		str_copy(op->u.read.uuid, sizeof op->u.read.uuid, rq->uuid);
 	}
 	read_try(op);
 }
@@ -291,7 +292,7 @@ hmc_raw(struct hmc_set *s, const char *hmc, const char *method, const char *path
 			hmc_op_fail(op, HMC_EINVAL, 0, NULL, "bad character in path");
 			return;
 		}
-	hmc_scopy(op->u.raw.method, sizeof op->u.raw.method, method);
+	str_copy(op->u.raw.method, sizeof op->u.raw.method, method);
 	op->u.raw.path = hmc_xstrdup(path);
 	op->u.raw.body = body ? hmc_xstrdup(body) : NULL;
 	op->u.raw.ctype = content_type ? hmc_xstrdup(content_type) : NULL;
@@ -347,7 +348,7 @@ pin_http_cb(void *arg, const struct http_result *r)
 	if (op && !s->freeing) {
 		op->u.pin.pr = NULL;
 		if (r->pin) {
-			hmc_scopy(op->u.pin.pin, sizeof op->u.pin.pin, r->pin);
+			str_copy(op->u.pin.pin, sizeof op->u.pin.pin, r->pin);
 			hmc_op_succeed(op);
 		} else if (r->code == HTTP_OK) {
 			hmc_op_fail(op, HMC_ETLS, (int)r->status, NULL, "%s: no TLS public key seen "

@@ -27,6 +27,7 @@
 #include "mem.h"
 #include "store.h"
 #include "tscale.h"
+#include "str.h"
 
 #define INV_FEEDS 4
 
@@ -115,18 +116,6 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Copies src into dst[n], truncating. */
-static void
-scopy(char *dst, size_t n, const char *src)
-{
-	size_t l = strlen(src);
-
-	if (l >= n)
-		l = n - 1;
-	memcpy(dst, src, l);
-	dst[l] = '\0';
-}
-
 /* Appends key=value to b, quoting the value when it has blanks or quotes. */
 static void
 kv(struct buf *b, const char *key, const char *val)
@@ -189,7 +178,7 @@ hmc_track(struct inventory *inv, const char *name)
 	size_t i;
 
 	h->inv = inv;
-	scopy(h->name, sizeof(h->name), name);
+	str_copy(h->name, sizeof(h->name), name);
 	h->stale = 1;
 	ev_timer_init(&h->retry, retry_cb, 1., 0.);
 	h->retry.data = h;
@@ -260,12 +249,12 @@ put_row(struct store *s, const char *hmc, const char *kind, const char *uuid,
 	struct store_inv r;
 
 	memset(&r, 0, sizeof(r));
-	scopy(r.hmc, sizeof(r.hmc), hmc);
-	scopy(r.kind, sizeof(r.kind), kind);
-	scopy(r.uuid, sizeof(r.uuid), uuid);
-	scopy(r.name, sizeof(r.name), name);
-	scopy(r.host_uuid, sizeof(r.host_uuid), host_uuid);
-	scopy(r.state, sizeof(r.state), state);
+	str_copy(r.hmc, sizeof(r.hmc), hmc);
+	str_copy(r.kind, sizeof(r.kind), kind);
+	str_copy(r.uuid, sizeof(r.uuid), uuid);
+	str_copy(r.name, sizeof(r.name), name);
+	str_copy(r.host_uuid, sizeof(r.host_uuid), host_uuid);
+	str_copy(r.state, sizeof(r.state), state);
 	r.extra = buf_str(extra);
 	r.discovered_at = t;
 	return store_inv_put(s, &r, err, errlen);
@@ -379,8 +368,8 @@ load_host_cb(const struct store_inv *r, void *arg)
 	m = &h->ms[h->n_ms++];
 	memset(m, 0, sizeof(*m));
 	m->srr_capable = -1;
-	scopy(m->uuid, sizeof(m->uuid), r->uuid);
-	scopy(m->name, sizeof(m->name), r->name);
+	str_copy(m->uuid, sizeof(m->uuid), r->uuid);
+	str_copy(m->name, sizeof(m->name), r->name);
 	ex_get(r->extra, "state", m->state, sizeof(m->state));
 	ex_get(r->extra, "ip", m->ip, sizeof(m->ip));
 	ex_get(r->extra, "type", m->mtms.type, sizeof(m->mtms.type));
@@ -407,9 +396,9 @@ load_part_cb(const struct store_inv *r, void *arg)
 	*v = mem_reallocarray(*v, *n + 1, sizeof(**v));
 	p = &(*v)[(*n)++];
 	memset(p, 0, sizeof(*p));
-	scopy(p->uuid, sizeof(p->uuid), r->uuid);
-	scopy(p->name, sizeof(p->name), r->name);
-	scopy(p->ms_uuid, sizeof(p->ms_uuid), r->host_uuid);
+	str_copy(p->uuid, sizeof(p->uuid), r->uuid);
+	str_copy(p->name, sizeof(p->name), r->name);
+	str_copy(p->ms_uuid, sizeof(p->ms_uuid), r->host_uuid);
 	p->id = (int)ex_num(r->extra, "id", 0);
 	ex_get(r->extra, "type", p->type, sizeof(p->type));
 	ex_get(r->extra, "state", p->state, sizeof(p->state));
@@ -733,7 +722,7 @@ waiters_done(struct inventory *inv, struct inv_hmc *h, unsigned seq, const char 
 				continue;
 			w->need[i].h = NULL;
 			if (err && !w->err[0])
-				scopy(w->err, sizeof(w->err), err);
+				str_copy(w->err, sizeof(w->err), err);
 		}
 		waiter_check(w);
 	}
@@ -904,10 +893,10 @@ merged_hosts(const struct inventory *inv, const char *want_hmc, size_t *n)
 				nv++;
 			}
 			if (h->read_ms > age[k]) {
-				scopy(v[k].uuid, sizeof(v[k].uuid), m->uuid);
-				scopy(v[k].name, sizeof(v[k].name), m->name);
-				scopy(v[k].state, sizeof(v[k].state), m->state);
-				scopy(v[k].ip, sizeof(v[k].ip), m->ip);
+				str_copy(v[k].uuid, sizeof(v[k].uuid), m->uuid);
+				str_copy(v[k].name, sizeof(v[k].name), m->name);
+				str_copy(v[k].state, sizeof(v[k].state), m->state);
+				str_copy(v[k].ip, sizeof(v[k].ip), m->ip);
 				v[k].mtms = m->mtms;
 				age[k] = h->read_ms;
 			}

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "mem.h"
 #include "store.h"
+#include "str.h"
 
 /* ---- a small string map (open addressing; keys are borrowed) ---- */
 struct smap {
@@ -168,28 +169,6 @@ struct recon_ctx {
 	unsigned tmp_seq;
 };
 
-static void
-upper(char *dst, size_t len, const char *src)
-{
-	size_t i;
-
-	for (i = 0; src[i] && i + 1 < len; i++)
-		dst[i] = (char)toupper((unsigned char)src[i]);
-	dst[i] = '\0';
-}
-
-/* Copies src into dst[len], cut to fit. */
-static void
-scopy(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static int
 host_index(const struct recon_ctx *rc, const char *name)
 {
@@ -215,11 +194,11 @@ add_change(struct recon_ctx *rc, enum recon_what what, int is_vios, const char *
 	memset(r, 0, sizeof(*r));
 	r->c.what = what;
 	r->c.is_vios = is_vios;
-	scopy(r->name, sizeof(r->name), name);
-	scopy(r->old_name, sizeof(r->old_name), old_name ? old_name : "");
-	scopy(r->host, sizeof(r->host), host ? host : "");
-	scopy(r->from_host, sizeof(r->from_host), from_host ? from_host : "");
-	scopy(r->uuid, sizeof(r->uuid), uuid ? uuid : "");
+	str_copy(r->name, sizeof(r->name), name);
+	str_copy(r->old_name, sizeof(r->old_name), old_name ? old_name : "");
+	str_copy(r->host, sizeof(r->host), host ? host : "");
+	str_copy(r->from_host, sizeof(r->from_host), from_host ? from_host : "");
+	str_copy(r->uuid, sizeof(r->uuid), uuid ? uuid : "");
 }
 
 /* "not activated" and "migrating ..." copies lose against another copy. */
@@ -268,7 +247,7 @@ collect(struct kind_pass *kp)
 			memset(e, 0, sizeof(*e));
 			e->l = l;
 			e->host = i;
-			upper(e->uuid, sizeof(e->uuid), l->uuid);
+			str_upper(e->uuid, sizeof(e->uuid), l->uuid);
 			dup = smap_get(&kp->seen_uuid, e->uuid);
 			if (dup) {
 				log_msg(LOGL_NOTICE, "recon", "event=recon_duplicate kind=%s "
@@ -296,7 +275,7 @@ keep_row(struct kind_pass *kp, const char *name, const char *uuid, const char *h
 	struct row *r;
 	char up[64];
 
-	upper(up, sizeof(up), uuid);
+	str_upper(up, sizeof(up), uuid);
 	if (host_index(kp->rc, host) < 0 && !smap_has(&kp->seen_uuid, up) &&
 	    !smap_has(&kp->seen_name, name))
 		return;
@@ -306,12 +285,12 @@ keep_row(struct kind_pass *kp, const char *name, const char *uuid, const char *h
 	}
 	r = &kp->rows[kp->n_rows++];
 	memset(r, 0, sizeof(*r));
-	scopy(r->name, sizeof(r->name), name);
-	scopy(r->uuid, sizeof(r->uuid), up);
-	scopy(r->host, sizeof(r->host), host);
+	str_copy(r->name, sizeof(r->name), name);
+	str_copy(r->uuid, sizeof(r->uuid), up);
+	str_copy(r->host, sizeof(r->host), host);
 	r->part_id = part_id;
-	scopy(r->state, sizeof(r->state), state);
-	scopy(r->version, sizeof(r->version), version);
+	str_copy(r->state, sizeof(r->state), state);
+	str_copy(r->version, sizeof(r->version), version);
 	r->in_set = host_index(kp->rc, host) >= 0;
 }
 
@@ -455,21 +434,21 @@ update_row(struct kind_pass *kp, const struct seen *e, const char *name,
 		struct store_vios v;
 		if (store_vios_get(s, name, &v, err, errlen) == -1)
 			return -1;
-		scopy(v.uuid, sizeof(v.uuid), e->uuid);
-		scopy(v.host, sizeof(v.host), host);
+		str_copy(v.uuid, sizeof(v.uuid), e->uuid);
+		str_copy(v.host, sizeof(v.host), host);
 		v.part_id = e->l->id;
-		scopy(v.state, sizeof(v.state), e->l->state);
+		str_copy(v.state, sizeof(v.state), e->l->state);
 		if (e->l->os_version[0])
-			scopy(v.version, sizeof(v.version), e->l->os_version);
+			str_copy(v.version, sizeof(v.version), e->l->os_version);
 		return store_vios_put(s, &v, STORE_UPDATE, err, errlen);
 	} else {
 		struct store_vm v;
 		if (store_vm_get(s, name, &v, err, errlen) == -1)
 			return -1;
-		scopy(v.uuid, sizeof(v.uuid), e->uuid);
-		scopy(v.host, sizeof(v.host), host);
+		str_copy(v.uuid, sizeof(v.uuid), e->uuid);
+		str_copy(v.host, sizeof(v.host), host);
 		v.part_id = e->l->id;
-		scopy(v.lpar_state, sizeof(v.lpar_state), e->l->state);
+		str_copy(v.lpar_state, sizeof(v.lpar_state), e->l->state);
 		return store_vm_put(s, &v, STORE_UPDATE, err, errlen);
 	}
 }
@@ -483,23 +462,23 @@ insert_row(struct kind_pass *kp, const struct seen *e, char *err, size_t errlen)
 	if (kp->is_vios) {
 		struct store_vios v;
 		memset(&v, 0, sizeof(v));
-		scopy(v.name, sizeof(v.name), e->l->name);
-		scopy(v.uuid, sizeof(v.uuid), e->uuid);
-		scopy(v.host, sizeof(v.host), host);
+		str_copy(v.name, sizeof(v.name), e->l->name);
+		str_copy(v.uuid, sizeof(v.uuid), e->uuid);
+		str_copy(v.host, sizeof(v.host), host);
 		v.managed = 1;
 		v.part_id = e->l->id;
-		scopy(v.state, sizeof(v.state), e->l->state);
-		scopy(v.version, sizeof(v.version), e->l->os_version);
+		str_copy(v.state, sizeof(v.state), e->l->state);
+		str_copy(v.version, sizeof(v.version), e->l->os_version);
 		return store_vios_put(s, &v, STORE_INSERT, err, errlen);
 	} else {
 		struct store_vm v;
 		store_vm_defaults(&v, e->l->name);
-		scopy(v.uuid, sizeof(v.uuid), e->uuid);
-		scopy(v.host, sizeof(v.host), host);
+		str_copy(v.uuid, sizeof(v.uuid), e->uuid);
+		str_copy(v.host, sizeof(v.host), host);
 		/* the home host is where the VM was first discovered (spec/D §10.3) */
-		scopy(v.home_host, sizeof(v.home_host), host);
+		str_copy(v.home_host, sizeof(v.home_host), host);
 		v.part_id = e->l->id;
-		scopy(v.lpar_state, sizeof(v.lpar_state), e->l->state);
+		str_copy(v.lpar_state, sizeof(v.lpar_state), e->l->state);
 		return store_vm_put(s, &v, STORE_INSERT, err, errlen);
 	}
 }
@@ -634,13 +613,13 @@ refresh_host(struct recon_ctx *rc, const struct recon_host *h, char *err, size_t
 		return -1;
 	}
 	if (h->ms->uuid[0])
-		scopy(row.uuid, sizeof(row.uuid), h->ms->uuid);
+		str_copy(row.uuid, sizeof(row.uuid), h->ms->uuid);
 	if (h->ms->mtms.type[0])
 		snprintf(row.mtms, sizeof(row.mtms), "%s-%s*%s", h->ms->mtms.type,
 		         h->ms->mtms.model, h->ms->mtms.serial);
-	scopy(row.fsp_ip, sizeof(row.fsp_ip), h->ms->ip);
+	str_copy(row.fsp_ip, sizeof(row.fsp_ip), h->ms->ip);
 	if (h->hmcs)
-		scopy(row.hmcs, sizeof(row.hmcs), h->hmcs);
+		str_copy(row.hmcs, sizeof(row.hmcs), h->hmcs);
 	if (store_host_put(rc->s, &row, STORE_UPDATE, e2, sizeof(e2)) == -1) {
 		snprintf(err, errlen, "%s", e2);
 		return -1;

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -147,6 +148,32 @@ static void chmod_if_exists(const char *path, const char *suffix)
 	if (chmod(p, 0600) == -1 && errno != ENOENT)
 		log_msg(LOGL_WARN, "store", "event=chmod_failed path=%s error=\"%s\"",
 			p, strerror(errno));
+}
+
+int64_t store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void store_col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int store_step_done(struct store *s, sqlite3_stmt *st, char *err, size_t errlen,
+		    const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE)
+		store_err(err, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_check(const char *statedir, char *msg, size_t msglen)

@@ -240,6 +240,13 @@ int store_vios_rename(struct store *s, const char *from, const char *to,
 int store_vm_rename(struct store *s, const char *from, const char *to,
 		    char *err, size_t errlen);
 
+/* Names of the rows of table ("hmc", "host", "host_group", "vios", "vm",
+ * "affinity") in name order, comma-separated into out: at most max names
+ * (0: all), then " and N more".  Returns how many rows there are (0: out
+ * is ""), or -1 for an unknown table or an SQL error.  For refusals that
+ * list what exists. */
+int store_names(struct store *s, const char *table, size_t max, char *out, size_t outlen);
+
 /* VM blacklist (hosts the VM must never be restarted on).  add refuses an
  * unknown VM or host and a duplicate; del refuses an entry not present.
  * list calls cb(host_name, arg) in name order. */

@@ -8,38 +8,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
 #include "store.h"
 #include "store_priv.h"
-
-static void col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
-
-static int run_done(struct store *s, sqlite3_stmt *st, char *err, size_t errlen,
-		    const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE)
-		store_err(err, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int store_action_begin(struct store *s, const char *kind, const char *object,
 		       int64_t *id_out, char *err, size_t errlen)
@@ -56,8 +29,8 @@ int store_action_begin(struct store *s, const char *kind, const char *object,
 		return -1;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, object ? object : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, wall_ms());
-	if (run_done(s, st, err, errlen, "action") == -1)
+	sqlite3_bind_int64(st, 3, store_now_ms());
+	if (store_step_done(s, st, err, errlen, "action") == -1)
 		return -1;
 	*id_out = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -78,7 +51,7 @@ int store_action_line(struct store *s, int64_t id, char stream, int64_t time_ms,
 	sqlite3_bind_int64(st, 2, time_ms);
 	sqlite3_bind_text(st, 3, str, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	return run_done(s, st, err, errlen, "action line");
+	return store_step_done(s, st, err, errlen, "action line");
 }
 
 int store_action_end(struct store *s, int64_t id, const char *state, int status,
@@ -93,8 +66,8 @@ int store_action_end(struct store *s, int64_t id, const char *state, int status,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, status);
-	sqlite3_bind_int64(st, 4, wall_ms());
-	if (run_done(s, st, err, errlen, "action") == -1)
+	sqlite3_bind_int64(st, 4, store_now_ms());
+	if (store_step_done(s, st, err, errlen, "action") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
 		store_err(err, errlen, "action %lld does not exist or has ended",
@@ -110,9 +83,9 @@ int store_action_end(struct store *s, int64_t id, const char *state, int status,
 static void read_action(sqlite3_stmt *st, struct store_action *a)
 {
 	a->id = sqlite3_column_int64(st, 0);
-	col_copy(a->kind, sizeof a->kind, st, 1);
-	col_copy(a->object, sizeof a->object, st, 2);
-	col_copy(a->state, sizeof a->state, st, 3);
+	store_col_copy(a->kind, sizeof a->kind, st, 1);
+	store_col_copy(a->object, sizeof a->object, st, 2);
+	store_col_copy(a->state, sizeof a->state, st, 3);
 	a->status = sqlite3_column_int(st, 4);
 	a->started_ms = sqlite3_column_int64(st, 5);
 	a->ended_ms = sqlite3_column_int64(st, 6);
@@ -199,8 +172,8 @@ int store_action_interrupt_all(struct store *s, char *err, size_t errlen)
 			"ended_ms = ? WHERE state = 'running'", err, errlen);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, wall_ms());
-	if (run_done(s, st, err, errlen, "action") == -1)
+	sqlite3_bind_int64(st, 1, store_now_ms());
+	if (store_step_done(s, st, err, errlen, "action") == -1)
 		return -1;
 	return sqlite3_changes(s->db);
 }
@@ -214,7 +187,7 @@ int store_action_prune(struct store *s, int keep)
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, keep);
-	if (run_done(s, st, NULL, 0, "action") == -1)
+	if (store_step_done(s, st, NULL, 0, "action") == -1)
 		return -1;
 	return sqlite3_changes(s->db);
 }
@@ -247,5 +220,5 @@ int store_sched_set(struct store *s, const char *name, int64_t last_ms,
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, last_ms);
-	return run_done(s, st, err, errlen, "schedule");
+	return store_step_done(s, st, err, errlen, "schedule");
 }

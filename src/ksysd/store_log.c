@@ -7,38 +7,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
 #include "store.h"
 #include "store_priv.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
-
-static int step_done(struct store *s, sqlite3_stmt *st, char *err, size_t errlen,
-		     const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE)
-		store_err(err, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
 
 /* ---- inventory ---- */
 
@@ -76,8 +49,8 @@ int store_inv_put(struct store *s, const struct store_inv *r, char *err, size_t 
 	sqlite3_bind_text(st, 6, r->state, -1, SQLITE_STATIC);
 	if (r->extra)
 		sqlite3_bind_text(st, 7, r->extra, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, r->discovered_at ? r->discovered_at : now_ms());
-	return step_done(s, st, err, errlen, "inventory");
+	sqlite3_bind_int64(st, 8, r->discovered_at ? r->discovered_at : store_now_ms());
+	return store_step_done(s, st, err, errlen, "inventory");
 }
 
 int store_inv_list(struct store *s, const char *hmc, const char *kind,
@@ -97,12 +70,12 @@ int store_inv_list(struct store *s, const char *hmc, const char *kind,
 	if (kind)
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		col_copy(r.hmc, sizeof r.hmc, st, 0);
-		col_copy(r.kind, sizeof r.kind, st, 1);
-		col_copy(r.uuid, sizeof r.uuid, st, 2);
-		col_copy(r.name, sizeof r.name, st, 3);
-		col_copy(r.host_uuid, sizeof r.host_uuid, st, 4);
-		col_copy(r.state, sizeof r.state, st, 5);
+		store_col_copy(r.hmc, sizeof r.hmc, st, 0);
+		store_col_copy(r.kind, sizeof r.kind, st, 1);
+		store_col_copy(r.uuid, sizeof r.uuid, st, 2);
+		store_col_copy(r.name, sizeof r.name, st, 3);
+		store_col_copy(r.host_uuid, sizeof r.host_uuid, st, 4);
+		store_col_copy(r.state, sizeof r.state, st, 5);
 		r.extra = (const char *)sqlite3_column_text(st, 6);
 		r.discovered_at = sqlite3_column_int64(st, 7);
 		ret = cb(&r, arg);
@@ -127,7 +100,7 @@ int store_inv_prune(struct store *s, const char *hmc, const char *kind, int64_t 
 	if (kind)
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, before);
-	if (step_done(s, st, NULL, 0, "inventory") == -1)
+	if (store_step_done(s, st, NULL, 0, "inventory") == -1)
 		return -1;
 	return sqlite3_changes(s->db);
 }
@@ -147,14 +120,14 @@ int store_event_add(struct store *s, struct store_event *e, char *err, size_t er
 	if (!st)
 		return -1;
 	if (!e->time_ms)
-		e->time_ms = now_ms();
+		e->time_ms = store_now_ms();
 	sqlite3_bind_int64(st, 1, e->time_ms);
 	sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, e->severity[0] ? e->severity : "info", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, e->object_kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, e->object_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, e->text, -1, SQLITE_STATIC);
-	if (step_done(s, st, err, errlen, "event") == -1)
+	if (store_step_done(s, st, err, errlen, "event") == -1)
 		return -1;
 	e->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -179,11 +152,11 @@ int store_event_list(struct store *s, int64_t since_id, const char *name, int li
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		e.id = sqlite3_column_int64(st, 0);
 		e.time_ms = sqlite3_column_int64(st, 1);
-		col_copy(e.name, sizeof e.name, st, 2);
-		col_copy(e.severity, sizeof e.severity, st, 3);
-		col_copy(e.object_kind, sizeof e.object_kind, st, 4);
-		col_copy(e.object_name, sizeof e.object_name, st, 5);
-		col_copy(e.text, sizeof e.text, st, 6);
+		store_col_copy(e.name, sizeof e.name, st, 2);
+		store_col_copy(e.severity, sizeof e.severity, st, 3);
+		store_col_copy(e.object_kind, sizeof e.object_kind, st, 4);
+		store_col_copy(e.object_name, sizeof e.object_name, st, 5);
+		store_col_copy(e.text, sizeof e.text, st, 6);
 		ret = cb(&e, arg);
 		if (ret)
 			break;
@@ -201,7 +174,7 @@ int store_journal_begin(struct store *s, const char *kind, const char *object,
 			char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int64_t now = now_ms();
+	int64_t now = store_now_ms();
 
 	if (!kind || !*kind || !object || !*object) {
 		store_err(err, errlen, "journal: kind and object are required");
@@ -217,7 +190,7 @@ int store_journal_begin(struct store *s, const char *kind, const char *object,
 	sqlite3_bind_text(st, 4, data ? data : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
-	if (step_done(s, st, err, errlen, "journal") == -1)
+	if (store_step_done(s, st, err, errlen, "journal") == -1)
 		return -1;
 	if (id_out)
 		*id_out = sqlite3_last_insert_rowid(s->db);
@@ -235,8 +208,8 @@ static int journal_update(struct store *s, int64_t id, const char *sql,
 	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
 	if (b)
 		sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now_ms());
-	if (step_done(s, st, err, errlen, "journal") == -1)
+	sqlite3_bind_int64(st, 4, store_now_ms());
+	if (store_step_done(s, st, err, errlen, "journal") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
 		store_err(err, errlen, "journal entry %lld does not exist or has ended",
@@ -276,11 +249,11 @@ int store_journal_open_list(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		j.id = sqlite3_column_int64(st, 0);
-		col_copy(j.kind, sizeof j.kind, st, 1);
-		col_copy(j.object, sizeof j.object, st, 2);
-		col_copy(j.step, sizeof j.step, st, 3);
-		col_copy(j.state, sizeof j.state, st, 4);
-		col_copy(j.data, sizeof j.data, st, 5);
+		store_col_copy(j.kind, sizeof j.kind, st, 1);
+		store_col_copy(j.object, sizeof j.object, st, 2);
+		store_col_copy(j.step, sizeof j.step, st, 3);
+		store_col_copy(j.state, sizeof j.state, st, 4);
+		store_col_copy(j.data, sizeof j.data, st, 5);
 		j.created_ms = sqlite3_column_int64(st, 6);
 		j.updated_ms = sqlite3_column_int64(st, 7);
 		ret = cb(&j, arg);

@@ -397,8 +397,11 @@ static int obj_put(struct store *s, const struct kind *k, const void *rec,
 	return 0;
 }
 
-static int obj_get(struct store *s, const struct kind *k, const char *name, void *out,
-		   char *err, size_t errlen)
+/* The row whose column col matches val (where: "name = ?" or "uuid = ?
+ * COLLATE NOCASE"); "<missing>" refusal when there is none. */
+static int obj_get_where(struct store *s, const struct kind *k, const char *where,
+			 const char *val, void *out, const char *missing,
+			 char *err, size_t errlen)
 {
 	char sql[1024];
 	size_t n;
@@ -407,11 +410,12 @@ static int obj_get(struct store *s, const struct kind *k, const char *name, void
 
 	n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
 	n += collist(sql + n, sizeof sql - n, k, "");
-	snprintf(sql + n, sizeof sql - n, " FROM %s WHERE name = ?", k->table);
+	snprintf(sql + n, sizeof sql - n, " FROM %s WHERE %s ORDER BY name LIMIT 1",
+		 k->table, where);
 	st = store_stmt(s, sql, err, errlen);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, val, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_rec(st, k, out);
@@ -420,37 +424,23 @@ static int obj_get(struct store *s, const struct kind *k, const char *name, void
 		return 0;
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(s, err, errlen, k->table);
-	store_err(err, errlen, "%s '%s' does not exist", k->label, name);
+	store_err(err, errlen, missing, k->label, val);
 	return -1;
+}
+
+static int obj_get(struct store *s, const struct kind *k, const char *name, void *out,
+		   char *err, size_t errlen)
+{
+	return obj_get_where(s, k, "name = ?", name, out, "%s '%s' does not exist",
+			     err, errlen);
 }
 
 /* The row whose uuid is uuid (case-insensitive). */
 static int obj_get_uuid(struct store *s, const struct kind *k, const char *uuid, void *out,
 			char *err, size_t errlen)
 {
-	char sql[1024];
-	size_t n;
-	sqlite3_stmt *st;
-	int rc;
-
-	n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
-	n += collist(sql + n, sizeof sql - n, k, "");
-	snprintf(sql + n, sizeof sql - n, " FROM %s WHERE uuid = ? COLLATE NOCASE "
-		 "ORDER BY name LIMIT 1", k->table);
-	st = store_stmt(s, sql, err, errlen);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_rec(st, k, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(s, err, errlen, k->table);
-	store_err(err, errlen, "no %s has uuid '%s'", k->label, uuid);
-	return -1;
+	return obj_get_where(s, k, "uuid = ? COLLATE NOCASE", uuid, out,
+			     "no %s has uuid '%s'", err, errlen);
 }
 
 /* Renames a row; references follow (ON UPDATE CASCADE). */
@@ -566,6 +556,37 @@ static int obj_delete(struct store *s, const struct kind *k, const char *name,
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+int store_names(struct store *s, const char *table, size_t max, char *out, size_t outlen)
+{
+	static const char *const tables[] = { "hmc", "host", "host_group", "vios", "vm",
+					      "affinity", NULL };
+	char sql[128];
+	sqlite3_stmt *st;
+	size_t n = 0, len = 0;
+	int rc;
+
+	if (outlen)
+		out[0] = '\0';
+	if (!in_list(table, tables))
+		return -1;
+	snprintf(sql, sizeof sql, "SELECT name FROM %s ORDER BY name", table);
+	st = store_stmt(s, sql, NULL, 0);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((!max || n < max) && len < outlen)
+			len += (size_t)snprintf(out + len, outlen - len, "%s%s", n ? ", " : "",
+						(const char *)sqlite3_column_text(st, 0));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (max && n > max && len < outlen)
+		snprintf(out + len, outlen - len, " and %zu more", n - max);
+	return (int)n;
 }
 
 /* ---- typed wrappers ---- */

@@ -7,6 +7,7 @@
 #define KSYS_STORE_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #define STORE_STMT_CACHE 128
@@ -31,6 +32,13 @@ void store_err(char *err, size_t errlen, const char *fmt, ...)
  * Callers sqlite3_reset it when done so it holds no read lock. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, char *err, size_t errlen);
 sqlite3_stmt *store_stmt_oneshot(struct store *s, sqlite3_stmt *st);
+/* Wall-clock time, epoch ms. */
+int64_t store_now_ms(void);
+/* Copies text column i of st into dst[n] ("" for NULL). */
+void store_col_copy(char *dst, size_t n, sqlite3_stmt *st, int i);
+/* Steps st to completion and resets it: 0, or -1 with "what: message". */
+int store_step_done(struct store *s, sqlite3_stmt *st, char *err, size_t errlen,
+                    const char *what);
 /* Fill err with "what: <sqlite message>" and return -1. */
 int store_sqlerr(struct store *s, char *err, size_t errlen, const char *what);
 

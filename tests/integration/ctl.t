@@ -12,20 +12,8 @@ SCALE=10
 
 . tests/taplib.sh
 
-for p in ksysd ksys-hmc ksysmgr hmcsim; do
-	if [ ! -x "$BIN/$p" ]; then echo "1..0 # SKIP $BIN/$p not built"; exit 0; fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/ctl-t.XXXXXX") || exit 1
+t_begin ctl ksysd ksys-hmc ksysmgr hmcsim
 chmod 755 "$T"
-SIM_PID= KSYSD_PID=
-cleanup() {
-	stop_pids $KSYSD_PID $SIM_PID
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-umask 077
 
 if ! start_sim; then
 	ok 1 "hmcsim started"

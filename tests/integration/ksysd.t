@@ -12,22 +12,7 @@ SCALE=10
 
 . tests/taplib.sh
 
-for p in ksysd ksys-hmc ksysmgr hmcsim; do
-	if [ ! -x "$BIN/$p" ]; then
-		echo "1..0 # SKIP $BIN/$p not built"
-		exit 0
-	fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/ksysd-t.XXXXXX") || exit 1
-SIM_PID= KSYSD_PID=
-cleanup() {
-	stop_pids $KSYSD_PID $SIM_PID
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-umask 077
+t_begin ksysd ksysd ksys-hmc ksysmgr hmcsim
 
 # ---- ksysd -t ----------------------------------------------------------
 PIN_FAKE="sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="

@@ -15,19 +15,7 @@ SCALE=10
 
 . tests/taplib.sh
 
-for p in ksysd ksysmgr hmcsim; do
-	if [ ! -x "$BIN/$p" ]; then echo "1..0 # SKIP $BIN/$p not built"; exit 0; fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/setup-t.XXXXXX") || exit 1
-SIM_PID= KSYSD_PID=
-cleanup() {
-	stop_pids $KSYSD_PID $SIM_PID
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-umask 077
+t_begin setup ksysd ksysmgr hmcsim
 S="$T/ksysd.sock"
 
 M() { "$BIN/ksysmgr" -s "$S" "$@"; }

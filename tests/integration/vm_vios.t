@@ -14,22 +14,11 @@ SCALE=10
 
 . tests/taplib.sh
 
-for p in ksysd ksys-hmc ksysmgr hmcsim; do
-	if [ ! -x "$BIN/$p" ]; then echo "1..0 # SKIP $BIN/$p not built"; exit 0; fi
-done
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP python3 missing (JSON checks and UDIDs)"; exit 0
 fi
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/vm_vios-t.XXXXXX") || exit 1
-SIM_PID= KSYSD_PID=
-cleanup() {
-	stop_pids $KSYSD_PID $SIM_PID
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-umask 077
+t_begin vm_vios ksysd ksys-hmc ksysmgr hmcsim
 
 D1=6005076801810179D000000000000A01
 D2=6005076801810179D000000000000A02

@@ -345,6 +345,33 @@ static int action_count_cb(const struct store_action *a, void *arg)
 	return 0;
 }
 
+static void test_names(void)
+{
+	char out[256], d2[300];
+	struct store *s;
+	struct store_host h;
+
+	snprintf(d2, sizeof d2, "%s/names", dir);
+	mkdir(d2, 0700);
+	s = store_open(d2, err, sizeof err);
+	if (!s)
+		return;
+	for (int i = 3; i >= 1; i--) {
+		memset(&h, 0, sizeof h);
+		snprintf(h.name, sizeof h.name, "h%d", i);
+		store_host_put(s, &h, STORE_INSERT, err, sizeof err);
+	}
+	is_int(store_names(s, "host", 0, out, sizeof out), 3, "three hosts");
+	is_str(out, "h1, h2, h3", "all of them in name order");
+	is_int(store_names(s, "host", 2, out, sizeof out), 3, "still three with a cap");
+	is_str(out, "h1, h2 and 1 more", "the cap says how many more");
+	is_int(store_names(s, "affinity", 0, out, sizeof out), 0, "no affinity group");
+	is_str(out, "", "an empty list");
+	is_int(store_names(s, "sqlite_master", 0, out, sizeof out), -1,
+	       "only the object tables are listed");
+	store_close(s);
+}
+
 static void test_actions(struct store *s)
 {
 	struct store_action a;
@@ -848,6 +875,7 @@ int main(void)
 	test_newer_refused();
 	test_migration_from_empty();
 	test_migration_v1_data();
+	test_names();
 	s = store_open(dir, err, sizeof err);
 	ok(s != NULL, "reopen after version tests (%s)", s ? "" : err);
 	if (!s)
