@@ -108,5 +108,5 @@ t_begin() {
 }
 t_cleanup() {
 	stop_pids $KSYSD_PID $SIM_PID $EXTRA_PIDS
-	rm -rf "$T"
+	[ -n "${KSYS_KEEP_T:-}" ] || rm -rf "$T"
 }

@@ -21,7 +21,7 @@
 
 struct action;
 
-#define MAX_CAND 8                      /* VIOSs tried for one host */
+#define MAX_CAND 16                     /* VIOSs tried for one request */
 
 enum phase {
 	PH_READ = 0,
@@ -55,6 +55,7 @@ struct dhost {
 	/* VIOS preparation and monitoring */
 	char cand[MAX_CAND][VIOS_UUID_SIZE];
 	char cand_name[MAX_CAND][STORE_NAME_MAX];
+	char cand_host[MAX_CAND][64];   /* UUID of each candidate's host (routing) */
 	int n_cand, cur;                /* candidates, the one in use */
 	int tries;                      /* candidates tried for this step */
 	int prepared;                   /* 1 ADD_MS ok, -1 failed */

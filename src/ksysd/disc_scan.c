@@ -150,8 +150,8 @@ pt_send(struct dhost *h)
 	r->pending++;
 	log_msg(LOGL_INFO, "disc", "event=passthru_submit host=%s vios=%s request=%s",
 	        h->name, h->cand_name[h->cur], step_name(h->step));
-	hmc_passthru(r->d->core->hmcs, h->cand[h->cur], h->uuid, buf_str(&h->req), 0,
-	             pt_cb, h);
+	hmc_passthru(r->d->core->hmcs, h->cand[h->cur], h->cand_host[h->cur],
+	             buf_str(&h->req), 0, pt_cb, h);
 }
 
 /* The VM request of the current step for the host's monitored VMs. */
@@ -290,7 +290,12 @@ pt_cb(void *arg, const struct hmc_error *err, const struct hmc_passthru_result *
 	disc_advance(r);
 }
 
-/* Candidates: managed VIOSs of the host that the feed shows running. */
+/* The requests of every host of a group go to one designated VIOS, the
+ * first managed VIOS of the group (by name) that its host's feed shows
+ * running, and fail over to the next ones: the Host Monitors of a group share
+ * one health database, which any of its VIOSs answers for (spec/B §12), and
+ * KSYS talks to the group through one VIOS.  The ADD_MS viosList holds the
+ * host's own managed VIOSs. */
 struct cand_ctx {
 	struct dhost *h;
 	struct vios_hm hm[MAX_CAND];
@@ -302,22 +307,26 @@ cand_cb(const struct store_vios *v, void *arg)
 {
 	struct cand_ctx *cc = arg;
 	struct dhost *h = cc->h;
+	struct run *r = h->run;
+	int j = disc_host_idx(r, v->host);
 	size_t i;
 
-	if (strcmp(v->host, h->name) != 0 || !v->managed || !v->uuid[0])
+	if (j < 0 || !v->managed || !v->uuid[0])
 		return 0;
-	if (cc->n_hm < MAX_CAND) {
+	if (strcmp(v->host, h->name) == 0 && cc->n_hm < MAX_CAND) {
 		struct vios_hm *m = &cc->hm[cc->n_hm++];
 		str_copy(m->uuid, sizeof(m->uuid), v->uuid);
 		m->is_hm = 1;
 		m->part_num = v->part_id;
 		m->mac[0] = '\0';       /* not in the HMC's VIOS feed: sent empty */
 	}
-	for (i = 0; i < h->n_vioses; i++)
-		if (strcasecmp(h->vioses[i].uuid, v->uuid) == 0 &&
-		    strcmp(h->vioses[i].state, "running") == 0 && h->n_cand < MAX_CAND) {
+	for (i = 0; i < r->hosts[j].n_vioses; i++)
+		if (strcasecmp(r->hosts[j].vioses[i].uuid, v->uuid) == 0 &&
+		    strcmp(r->hosts[j].vioses[i].state, "running") == 0 && h->n_cand < MAX_CAND) {
 			str_copy(h->cand[h->n_cand], sizeof(h->cand[0]), v->uuid);
 			str_copy(h->cand_name[h->n_cand], sizeof(h->cand_name[0]), v->name);
+			str_copy(h->cand_host[h->n_cand], sizeof(h->cand_host[0]),
+			         r->hosts[j].uuid);
 			h->n_cand++;
 		}
 	return 0;
@@ -339,7 +348,7 @@ prepare_host(struct dhost *h)
 	h->step = PT_ADD_MS;
 	if (!cc.n_hm || !h->n_cand) {
 		snprintf(h->pt_err, sizeof(h->pt_err), "%s", !cc.n_hm ?
-		         "the host has no managed VIOS" : "no managed VIOS of the host is running");
+		         "the host has no managed VIOS" : "no managed VIOS of the group is running");
 		pt_step_failed(h);
 		return;
 	}

@@ -238,25 +238,38 @@ grep -q 'Preparing VIOS' "$T/out"; [ $? -ne 0 ]; ok $? "nothing is prepared"
 expect_rc 1 "verify host_group HG2 after the failed discovery" M verify host_group HG2
 like "never discovered successfully" "is refused"
 
-# ---- pass-through failures: failover, then a host that cannot be prepared ----
+# ---- pass-through failures: failover, then a group that cannot be prepared ----
+# Every request of the group goes to its designated VIOS (the first running
+# managed one by name, rt11v1) and fails over to the group's other VIOSs.
 simctl fault rmc-down rt11v1 >/dev/null
 expect_rc 0 "discover with rt11v1 unreachable through RMC" M discover host_group HG1
 like "^	VIOS in rt11 prepared for HA management$" "rt11 is prepared through rt11v2"
 like 'event=passthru_failed host=rt11 vios=rt11v1 request=VIO_HS_ADD_MS .*HSCL2970' \
 	"the failure on rt11v1 is logged" ksysd.log
 simctl fault rmc-down rt11v2 >/dev/null
-expect_rc 1 "discover verify=yes with no reachable VIOS on rt11" M discover host_group HG1 verify=yes
-like "^	ERROR: Preparing VIOS in rt11 for HA management failed: VIOS rt11v[12]: Job execution on HMC failed with status <COMPLETED_WITH_ERROR>. Message: <HSCL2970 .*>.; VIOS rt11v[12]: .*HSCL2970" \
-	"names both VIOSs and the HMC's error"
+: >"$T/ksysd.log.mark"; wc -l <"$T/ksysd.log" >"$T/ksysd.log.mark"
+expect_rc 0 "discover with both of rt11's VIOSs unreachable" M discover host_group HG1
+like "^	VIOS in rt11 prepared for HA management$" "rt11 is prepared through a VIOS of rt12"
+tail -n +"$(cat "$T/ksysd.log.mark")" "$T/ksysd.log" >"$T/newlog"
+like 'event=passthru_submit host=rt11 vios=rt12v1 request=VIO_HS_ADD_MS' \
+	"the request went to rt12v1, the group's next VIOS" newlog
+simctl fault rmc-down rt12v1 >/dev/null
+simctl fault rmc-down rt12v2 >/dev/null
+expect_rc 1 "discover verify=yes with no reachable VIOS in the group" \
+	M discover host_group HG1 verify=yes
+like "^	ERROR: Preparing VIOS in rt11 for HA management failed: VIOS rt11v1: Job execution on HMC failed with status <COMPLETED_WITH_ERROR>. Message: <HSCL2970 .*>.; VIOS rt11v2: .*HSCL2970.*; VIOS rt12v1: .*; VIOS rt12v2: .*HSCL2970" \
+	"names every VIOS tried and the HMC's error"
 like "^	ERROR: Starting HA monitoring for VM rt11001 failed: the VIOSs of host rt11 are not prepared" \
-	"the host's VMs are not monitored"
+	"the host's monitored VM is not monitored"
 like '^ERROR: Discovery has encountered an error for Host_group HG1 please investigate$' \
 	"the discovery reports an error"
-like '^7 out of 8 managed VMs have been successfully discovered$' "only rt11001 (monitored, on the unprepared host) fails"
+like '^6 out of 8 managed VMs have been successfully discovered$' \
+	"rt11001 and rt12001 (monitored, on unprepared hosts) fail"
 like '^Host_group verification started for HG1$' "the verification still runs"
 like '^8 out of 8 VMs have been successfully verified$' "and validates every VM"
-simctl clear rmc-down rt11v1 >/dev/null
-simctl clear rmc-down rt11v2 >/dev/null
+for v in rt11v1 rt11v2 rt12v1 rt12v2; do
+	simctl clear rmc-down $v >/dev/null
+done
 
 # ---- a second terminal follows a running discovery ----
 simctl fault hmc-slow all 300 >/dev/null
