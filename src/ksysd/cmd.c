@@ -68,8 +68,9 @@ struct pair {
 	enum names_rule names;
 	const struct attr_spec *attrs;  /* NULL-name terminated, or NULL */
 	serve_fn serve;                 /* synchronous handler */
-	aserve_fn aserve;               /* asynchronous handler (one of the two
-	                                   is set, or neither: not served yet) */
+	aserve_fn aserve;               /* asynchronous handler, preferred when the
+	                                   caller can answer later (io set); a pair
+	                                   may have both, or neither: not served */
 };
 
 #define S(fn) fn, NULL
@@ -131,6 +132,8 @@ static const struct attr_spec a_lpm[] = {
 	{ "to", AT_STRING, 0, 0, NULL }, { "action", AT_ENUM, 0, 0, "validate|migrate" },
 	ATTR_END };
 
+static const struct attr_spec a_query_system[] = {
+	{ "monitor", AT_YESNO, 0, 0, NULL }, ATTR_END };
 static const struct attr_spec a_query_event[] = {
 	{ "type", AT_STRING, 0, 0, NULL }, { "since", AT_INT, 0, 2000000000, "event ID" },
 	{ "limit", AT_INT, 1, 100000, "events" }, ATTR_END };
@@ -167,7 +170,8 @@ static const struct pair pairs[] = {
 	{ "unmanage", "vm", NAMES_OPTIONAL, a_manage_vm, S(cmd_vm_manage) },
 	{ "lpm", "vm", NAMES_REQUIRED, a_lpm, A(cmd_disc_lpm) },
 	{ "lpm", "host", NAMES_REQUIRED, a_lpm, A(cmd_disc_lpm) },
-	{ "query", "system", NAMES_NONE, NULL, S(cmd_cfg_query_system) },
+	{ "query", "system", NAMES_OPTIONAL, a_query_system, cmd_status_query_system_sync,
+	  cmd_status_query_system },
 	{ "modify", "system", NAMES_NONE, a_mod_system, S(cmd_cfg_modify_system) },
 	{ "add", "collocation", NAMES_REQUIRED, a_group, S(cmd_cfg_add_group) },
 	{ "modify", "collocation", NAMES_REQUIRED, a_mod_group, S(cmd_cfg_modify_group) },
@@ -658,13 +662,13 @@ cmd_run(const struct cmd_source *src, int argc, char **argv, struct buf *out,
 	rc = parse(argc, argv, &r, out, err);
 	if (rc == -1) {
 		rc = CMD_OK;            /* help printed */
+	} else if (rc == CMD_OK && r.pair->aserve && io) {
+		rc = r.pair->aserve(src, &r, out, err, io);
 	} else if (rc == CMD_OK && r.pair->serve) {
 		rc = r.pair->serve(src, &r, out, err);
-	} else if (rc == CMD_OK && r.pair->aserve && !io) {
+	} else if (rc == CMD_OK && r.pair->aserve) {
 		rc = cmd_refuse(err, "%s %s: needs a running ksysd", r.pair->action,
 		                r.pair->klass);
-	} else if (rc == CMD_OK && r.pair->aserve) {
-		rc = r.pair->aserve(src, &r, out, err, io);
 	} else if (rc == CMD_OK) {
 		buf_printf(err, "ksysmgr: %s %s: this ksysd does not serve it yet; "
 		           "available: ", r.pair->action, r.pair->klass);

@@ -51,9 +51,10 @@ struct request {
 typedef int (*serve_fn)(const struct cmd_source *src, const struct request *r,
                         struct buf *out, struct buf *err);
 /* An asynchronous handler: refuses synchronously (cmd_refuse into err, the
- * status returned) or copies what it needs from r (r dies on return), takes
- * io and returns CMD_PENDING; then it answers only through io and calls
- * io->end exactly once.  Called only when io is not NULL. */
+ * status returned), answers synchronously (out, status returned), or copies
+ * what it needs from r (r dies on return), takes io and returns CMD_PENDING;
+ * then it answers only through io and calls io->end exactly once.  Called
+ * only when io is not NULL (a pair's serve_fn, if any, answers otherwise). */
 typedef int (*aserve_fn)(const struct cmd_source *src, const struct request *r,
                          struct buf *out, struct buf *err, const struct cmd_io *io);
 
@@ -130,6 +131,10 @@ CMD_SYNC(cmd_vm_manage);                /* manage and unmanage */
 CMD_ASYNC(cmd_disc_discover);
 CMD_ASYNC(cmd_disc_verify);
 CMD_ASYNC(cmd_disc_lpm);
+/* cmd_status.c: `query system` (the attributes, cmd_cfg_query_system) and
+ * `query system status [monitor=yes]` (the health dashboard). */
+CMD_ASYNC(cmd_status_query_system);
+CMD_SYNC(cmd_status_query_system_sync);         /* without a daemon (tests) */
 /* cmd_event.c: `query event [type=] [since=ID] [limit=N]`. */
 CMD_SYNC(cmd_event_query);
 /* cmd_action.c: `query action [ID] [monitor=yes]`. */

@@ -17,6 +17,8 @@ struct actions;
 struct inventory;
 struct disc;
 struct sched;
+struct monitor;
+struct ping;
 
 struct core {
 	struct ev_loop *loop;
@@ -28,6 +30,8 @@ struct core {
 	struct inventory *inv;          /* what each HMC manages (inventory.h) */
 	struct disc *disc;              /* discovery and verification (disc.h) */
 	struct sched *sched;            /* Quick/Deep discovery timers (sched.h) */
+	struct monitor *monitor;        /* health polling and detection (monitor.h) */
+	struct ping *ping;              /* ICMP checks (ping.h) */
 	int stopping;                   /* set at SIGTERM: start nothing new */
 };
 
