@@ -4,7 +4,7 @@
 # exact command and fails.  Used by `make deps` and by .ci/run.
 PKGS="build-essential pkg-config libev-dev libcurl4-openssl-dev libxml2-dev
 liblua5.4-dev lua5.4 libsqlite3-dev libmicrohttpd-dev libgnutls28-dev mandoc
-iproute2 perl openssl python3"
+iproute2 iputils-ping perl openssl python3"
 missing=""
 for p in $PKGS; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)

@@ -439,6 +439,359 @@ rmc_up_apply(struct world *w, int argc, const char *const *argv, int check_only,
 	return rmc_set(w, argv[0], 1, check_only, err, errlen);
 }
 
+
+/* ---- VIOS, Host Monitor and VM faults (the health side) ---- */
+
+static int
+kind_arg(struct world *w, const char *name, int vios, struct sim_lpar **out,
+         char *err, size_t errlen)
+{
+	if (lpar_arg(w, name, out, err, errlen) == -1)
+		return -1;
+	if (((*out)->is_vios != 0) == vios)
+		return 0;
+	snprintf(err, errlen, "'%s' is %s; this fault takes %s", name,
+	         vios ? "a client LPAR" : "a VIOS", vios ? "a VIOS" : "a client LPAR (VM)");
+	return -1;
+}
+
+/* The partition must be running for a fault that changes what runs. */
+static int
+must_run(const struct sim_lpar *l, const char *kind, char *err, size_t errlen)
+{
+	char st[48];
+
+	if (l->state == SIM_LPAR_RUNNING)
+		return 0;
+	world_state_word(world_lpar_state_name(l->state), st, sizeof st);
+	snprintf(err, errlen, "%s: partition %s is %s; the fault needs a running partition",
+	         kind, l->name, st);
+	return -1;
+}
+
+static void
+changed(struct world *w, struct sim_lpar *l)
+{
+	world_lpar_changed(w, l);
+}
+
+static int
+vios_down_common(struct world *w, const char *name, int how, int check_only,
+                 char *err, size_t errlen)
+{
+	const char *kind = how == 1 ? "vios-down" : "vios-shutdown";
+	struct sim_lpar *l;
+
+	if (kind_arg(w, name, 1, &l, err, errlen) == -1 ||
+	    must_run(l, kind, err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	if (how == 1) {
+		l->state = SIM_LPAR_ERROR;
+		world_refcode_push(w, l, "B2008105", NULL, 0);
+	} else {
+		l->state = SIM_LPAR_NOT_ACTIVATED;
+		world_refcode_push(w, l, "D200A200", NULL, 0);
+		snprintf(l->refcode, sizeof l->refcode, "00000000");
+	}
+	l->f_vios_down = how;
+	changed(w, l);
+	return 0;
+}
+
+static int
+vios_down_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	(void)argc;
+	return vios_down_common(w, argv[0], 1, check_only, err, errlen);
+}
+
+static int
+vios_shutdown_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                    char *err, size_t errlen)
+{
+	(void)argc;
+	return vios_down_common(w, argv[0], 2, check_only, err, errlen);
+}
+
+/* Clearing a fault that stopped a partition starts it again (only while
+ * that fault still holds: a partition started by other means is left). */
+static int
+restart_clear(struct world *w, const char *name, int vios, int *flag_of_l(struct sim_lpar *),
+              int check_only, char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+	int *flag;
+
+	if (kind_arg(w, name, vios, &l, err, errlen) == -1)
+		return -1;
+	flag = flag_of_l(l);
+	if (check_only || !*flag)
+		return 0;
+	*flag = 0;
+	l->f_word3[0] = '\0';
+	if (vios)
+		l->f_hm_stop = 0;       /* a VIOS that boots starts its Host Monitor */
+	if (l->state != SIM_LPAR_RUNNING && w->hosts[l->host].state == SIM_HOST_OPERATING) {
+		l->state = SIM_LPAR_RUNNING;
+		l->started_at = w->loop ? ev_now(w->loop) : 0;
+		if (!vios)
+			snprintf(l->boot_mode, sizeof l->boot_mode, "norm");
+		world_refcode_push(w, l, world_os_refcode(l), NULL, 0);
+	}
+	changed(w, l);
+	return 0;
+}
+
+static int *fl_vios_down(struct sim_lpar *l) { return &l->f_vios_down; }
+static int *fl_crash(struct sim_lpar *l) { return &l->f_crash; }
+static int *fl_shutdown(struct sim_lpar *l) { return &l->f_shutdown; }
+static int *fl_sms(struct sim_lpar *l) { return &l->f_sms; }
+static int *fl_lpm(struct sim_lpar *l) { return &l->f_lpm_hang; }
+
+static int
+vios_down_clear(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	(void)argc;
+	return restart_clear(w, argv[0], 1, fl_vios_down, check_only, err, errlen);
+}
+
+/* A flag fault (hm-stop, vm-hang, vm-unpingable): set or clear the flag. */
+static int
+flag_set(struct world *w, const char *name, int vios, int *flag_of_l(struct sim_lpar *),
+         int value, const char *kind, int need_run, int check_only, char *err,
+         size_t errlen)
+{
+	struct sim_lpar *l;
+
+	if (kind_arg(w, name, vios, &l, err, errlen) == -1 ||
+	    (need_run && value && must_run(l, kind, err, errlen) == -1))
+		return -1;
+	if (check_only)
+		return 0;
+	*flag_of_l(l) = value;
+	changed(w, l);
+	return 0;
+}
+
+static int *fl_hm(struct sim_lpar *l) { return &l->f_hm_stop; }
+static int *fl_hang(struct sim_lpar *l) { return &l->f_hang; }
+static int *fl_unping(struct sim_lpar *l) { return &l->f_unpingable; }
+
+static int
+hm_stop_apply(struct world *w, int argc, const char *const *argv, int check_only,
+              char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 1, fl_hm, 1, "hm-stop", 0, check_only, err, errlen);
+}
+
+static int
+hm_stop_clear(struct world *w, int argc, const char *const *argv, int check_only,
+              char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 1, fl_hm, 0, "hm-stop", 0, check_only, err, errlen);
+}
+
+static int
+vm_hang_apply(struct world *w, int argc, const char *const *argv, int check_only,
+              char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 0, fl_hang, 1, "vm-hang", 1, check_only, err, errlen);
+}
+
+static int
+vm_hang_clear(struct world *w, int argc, const char *const *argv, int check_only,
+              char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 0, fl_hang, 0, "vm-hang", 0, check_only, err, errlen);
+}
+
+static int
+vm_unping_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 0, fl_unping, 1, "vm-unpingable", 0, check_only, err,
+	                errlen);
+}
+
+static int
+vm_unping_clear(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	(void)argc;
+	return flag_set(w, argv[0], 0, fl_unping, 0, "vm-unpingable", 0, check_only, err,
+	                errlen);
+}
+
+static int
+vm_crash_apply(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+
+	(void)argc;
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1 ||
+	    must_run(l, "vm-crash", err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	l->state = SIM_LPAR_NOT_ACTIVATED;
+	world_refcode_push(w, l, "D200A200", NULL, 0);
+	snprintf(l->refcode, sizeof l->refcode, "00000000");
+	l->f_crash = 1;
+	changed(w, l);
+	return 0;
+}
+
+static int
+vm_crash_clear(struct world *w, int argc, const char *const *argv, int check_only,
+               char *err, size_t errlen)
+{
+	(void)argc;
+	return restart_clear(w, argv[0], 0, fl_crash, check_only, err, errlen);
+}
+
+/* vm-shutdown VM [word3=TEXT] */
+static int
+vm_shutdown_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                  char *err, size_t errlen)
+{
+	const char *word3 = "0000000A";
+	struct sim_lpar *l;
+	size_t i;
+
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1 ||
+	    must_run(l, "vm-shutdown", err, errlen) == -1)
+		return -1;
+	if (argc > 1) {
+		if (strncmp(argv[1], "word3=", 6) != 0 || !argv[1][6] ||
+		    strlen(argv[1] + 6) >= sizeof l->f_word3) {
+			snprintf(err, errlen, "vm-shutdown: expected word3=TEXT (1-%zu characters, "
+			         "e.g. word3=0000000A), got '%s'", sizeof l->f_word3 - 1, argv[1]);
+			return -1;
+		}
+		word3 = argv[1] + 6;
+		for (i = 0; word3[i]; i++)
+			if (word3[i] <= ' ' || word3[i] == ',' || word3[i] > '~') {
+				snprintf(err, errlen, "vm-shutdown: word3 '%s' must not contain spaces "
+				         "or commas", word3);
+				return -1;
+			}
+	}
+	if (check_only)
+		return 0;
+	l->state = SIM_LPAR_NOT_ACTIVATED;
+	world_refcode_push(w, l, "D200A200", word3, 0);
+	snprintf(l->refcode, sizeof l->refcode, "00000000");
+	l->f_shutdown = 1;
+	snprintf(l->f_word3, sizeof l->f_word3, "%s", word3);
+	changed(w, l);
+	return 0;
+}
+
+static int
+vm_shutdown_clear(struct world *w, int argc, const char *const *argv, int check_only,
+                  char *err, size_t errlen)
+{
+	(void)argc;
+	return restart_clear(w, argv[0], 0, fl_shutdown, check_only, err, errlen);
+}
+
+static int
+vm_sms_apply(struct world *w, int argc, const char *const *argv, int check_only,
+             char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+
+	(void)argc;
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1 ||
+	    must_run(l, "vm-sms", err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	l->state = SIM_LPAR_OPEN_FIRMWARE;
+	snprintf(l->boot_mode, sizeof l->boot_mode, "sms");
+	world_refcode_push(w, l, "CA00E1DC", NULL, 0);
+	l->f_sms = 1;
+	changed(w, l);
+	return 0;
+}
+
+static int
+vm_sms_clear(struct world *w, int argc, const char *const *argv, int check_only,
+             char *err, size_t errlen)
+{
+	(void)argc;
+	return restart_clear(w, argv[0], 0, fl_sms, check_only, err, errlen);
+}
+
+static int
+vm_lpm_apply(struct world *w, int argc, const char *const *argv, int check_only,
+             char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+
+	(void)argc;
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1 ||
+	    must_run(l, "vm-lpm-hang", err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	l->state = SIM_LPAR_MIGRATING_RUNNING;
+	l->f_lpm_hang = 1;
+	changed(w, l);
+	return 0;
+}
+
+static int
+vm_lpm_clear(struct world *w, int argc, const char *const *argv, int check_only,
+             char *err, size_t errlen)
+{
+	(void)argc;
+	return restart_clear(w, argv[0], 0, fl_lpm, check_only, err, errlen);
+}
+
+/* vm-hb-loss VM [VIOS]: the named HM (default: every HM) hears nothing. */
+static int
+vm_hbloss_apply(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	struct sim_lpar *l, *v = NULL;
+
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1 ||
+	    (argc > 1 && kind_arg(w, argv[1], 1, &v, err, errlen) == -1))
+		return -1;
+	if (check_only)
+		return 0;
+	l->f_hb_loss = v ? v->idx + 1 : -1;
+	changed(w, l);
+	return 0;
+}
+
+static int
+vm_hbloss_clear(struct world *w, int argc, const char *const *argv, int check_only,
+                char *err, size_t errlen)
+{
+	struct sim_lpar *l;
+
+	(void)argc;
+	if (kind_arg(w, argv[0], 0, &l, err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	l->f_hb_loss = 0;
+	changed(w, l);
+	return 0;
+}
+
 static const struct simfault_kind kinds[] = {
 	{ "hmc-down", 1, 1, hmc_down_apply, hmc_down_clear, 1, "HMC|all",
 	  "HMC stops listening and drops its connections" },
@@ -450,7 +803,8 @@ static const struct simfault_kind kinds[] = {
 	  "HMC|all OPERATION HSCLCODE [COUNT]",
 	  "the next COUNT jobs of OPERATION (or any) end COMPLETED_WITH_ERROR with HSCLCODE" },
 	{ "host-power-off", 1, 1, host_power_off_apply, host_clear, 1, "HOST",
-	  "host loses power: state power off, its partitions not available" },
+	  "host loses power: state power off, its partitions not available, its VIOSs "
+	  "CAA DOWN (NODE_DOWN events), their HMs and its VMs' agents silent" },
 	{ "host-power-on", 1, 2, host_power_on_apply, NULL, 0, "HOST [restart-stale]",
 	  "host back to operating: VIOSs running, LPARs not activated (stale ones "
 	  "running with restart-stale)" },
@@ -461,6 +815,28 @@ static const struct simfault_kind kinds[] = {
 	  "Migrate/MigrateValidate fail HSCL2957" },
 	{ "rmc-up", 1, 1, rmc_up_apply, NULL, 0, "PARTITION",
 	  "RMC to the partition is back (active again while it runs)" },
+	{ "vios-down", 1, 1, vios_down_apply, vios_down_clear, 1, "VIOS",
+	  "VIOS crashes: LPAR error, CAA DOWN reason 0, NODE_DOWN event, its HM silent "
+	  "(clear: running, UP, NODE_UP, HM restarts)" },
+	{ "vios-shutdown", 1, 1, vios_shutdown_apply, vios_down_clear, 1, "VIOS",
+	  "VIOS shut down in order: not activated, CAA DOWN reason 0x40 NODE_SHUTDOWN" },
+	{ "hm-stop", 1, 1, hm_stop_apply, hm_stop_clear, 1, "VIOS",
+	  "the VIOS's Host Monitor stops: hmResponseSec grows, hmResponsive 0 past 90 s "
+	  "(clear: restarts with a new identifier)" },
+	{ "vm-crash", 1, 1, vm_crash_apply, vm_crash_clear, 1, "VM",
+	  "VM stops: not activated, D200A200 without word3, agent and address silent" },
+	{ "vm-hang", 1, 1, vm_hang_apply, vm_hang_clear, 1, "VM",
+	  "VM's agent stops heartbeating; LPAR running, OS refcode, still pingable" },
+	{ "vm-shutdown", 1, 2, vm_shutdown_apply, vm_shutdown_clear, 1, "VM [word3=TEXT]",
+	  "orderly OS shutdown: not activated, D200A200 with word3 (default 0000000A)" },
+	{ "vm-sms", 1, 1, vm_sms_apply, vm_sms_clear, 1, "VM",
+	  "VM restarted into SMS: open firmware, boot mode sms, agent silent" },
+	{ "vm-unpingable", 1, 1, vm_unping_apply, vm_unping_clear, 1, "VM",
+	  "VM's address stops answering ping (really only with --ping-netdev)" },
+	{ "vm-lpm-hang", 1, 1, vm_lpm_apply, vm_lpm_clear, 1, "VM",
+	  "VM hangs in migration: migrating running, agent and address silent" },
+	{ "vm-hb-loss", 1, 2, vm_hbloss_apply, vm_hbloss_clear, 1, "VM [VIOS]",
+	  "the HM of VIOS (default: every HM) hears no heartbeat of VM (adapter lost)" },
 };
 
 const struct simfault_kind *
@@ -567,6 +943,30 @@ simfault_show(struct world *w, struct buf *out)
 	for (i = 0; i < w->n_lpars; i++)
 		if (w->lpars[i].rmc_inactive)
 			buf_printf(out, "rmc-down %s\n", w->lpars[i].name);
+	for (i = 0; i < w->n_lpars; i++) {
+		const struct sim_lpar *l = &w->lpars[i];
+		if (l->f_vios_down)
+			buf_printf(out, "%s %s\n", l->f_vios_down == 1 ? "vios-down" :
+			           "vios-shutdown", l->name);
+		if (l->f_hm_stop)
+			buf_printf(out, "hm-stop %s\n", l->name);
+		if (l->f_crash)
+			buf_printf(out, "vm-crash %s\n", l->name);
+		if (l->f_hang)
+			buf_printf(out, "vm-hang %s\n", l->name);
+		if (l->f_shutdown)
+			buf_printf(out, "vm-shutdown %s word3=%s\n", l->name, l->f_word3);
+		if (l->f_sms)
+			buf_printf(out, "vm-sms %s\n", l->name);
+		if (l->f_unpingable)
+			buf_printf(out, "vm-unpingable %s\n", l->name);
+		if (l->f_lpm_hang)
+			buf_printf(out, "vm-lpm-hang %s\n", l->name);
+		if (l->f_hb_loss)
+			buf_printf(out, "vm-hb-loss %s%s%s\n", l->name, l->f_hb_loss > 0 ? " " : "",
+			           l->f_hb_loss > 0 && (size_t)(l->f_hb_loss - 1) < w->n_lpars ?
+			           w->lpars[l->f_hb_loss - 1].name : "");
+	}
 }
 
 /* ---- timeline ---- */

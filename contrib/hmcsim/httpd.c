@@ -37,7 +37,9 @@
 #define MAX_BODY (1024u * 1024u)
 #define MAX_SEGS 12
 #define CONN_LIMIT 8192u
-#define CONN_IDLE_SECS 300.0            /* real seconds, scaled */
+#define CONN_IDLE_SECS 300.0            /* real seconds, not scaled: a transport
+                                           property, and scaling it made clients
+                                           race the close of reused connections */
 #define MAX_SESSIONS 10000              /* per HMC; the least recently used goes */
 #define TOKEN_BYTES 89                  /* -> 120 base64 characters */
 
@@ -527,6 +529,40 @@ do_op(struct req *r, const char *group, struct sim_lpar *l, const char *op)
 	reply(r, 200, SIMFEED_CT_ATOM);
 }
 
+/* .../ManagementConsole/{uuid}/do/{op}: CLIRunner (PUT, or POST, runs it). */
+static void
+do_console_op(struct req *r, const char *op)
+{
+	struct simsrv *srv = r->srv;
+	char e[512];
+	int status;
+	struct sim_job *j;
+
+	if (!simjob_op_known("ManagementConsole", op)) {
+		reply_error(r, 400, "The operation %s is not defined for ManagementConsole"
+		            " objects.", op);
+		return;
+	}
+	if (strcmp(r->method, "GET") == 0) {
+		buf_reset(&r->out);
+		simfeed_job_template(&r->out, srv->h, "ManagementConsole", srv->h->uuid, op);
+		reply(r, 200, SIMFEED_CT_ATOM);
+		return;
+	}
+	if (strcmp(r->method, "PUT") != 0 && strcmp(r->method, "POST") != 0) {
+		reply_error(r, 405, "Use GET for the job template and PUT to run the job.");
+		return;
+	}
+	if (simjob_submit(srv->s->w, srv->h, "ManagementConsole", NULL, op, r->body.data,
+	                  r->body.len, &j, &status, e, sizeof e) != 0) {
+		reply_error(r, status, "%s", e);
+		return;
+	}
+	buf_reset(&r->out);
+	simfeed_job_response(&r->out, srv->h, j);
+	reply(r, 200, SIMFEED_CT_ATOM);
+}
+
 static struct sim_lpar *
 find_lpar(struct simsrv *srv, enum simfeed_kind k, const char *uuid,
           const struct sim_host *under)
@@ -614,8 +650,7 @@ do_uom(struct req *r, char **seg, int n)
 			return;
 		}
 		if (n == 4 && strcmp(seg[2], "do") == 0) {
-			reply_error(r, 400, "The operation %s is not defined for ManagementConsole"
-			            " objects.", seg[3]);
+			do_console_op(r, seg[3]);
 			return;
 		}
 		reply_error(r, 404, "Unknown ManagementConsole resource.");
@@ -979,7 +1014,7 @@ srv_listen(struct simsrv *srv, char *err, size_t errlen)
 	struct simhttp *s = srv->s;
 	struct ev_loop *loop = s->w->loop;
 	const union MHD_DaemonInfo *info;
-	double idle = tscale_secs(CONN_IDLE_SECS);
+	double idle = CONN_IDLE_SECS;
 	unsigned idle_s = idle < 1.0 ? 1u : (unsigned)idle;
 	int fd = make_listener(srv->h, err, errlen);
 

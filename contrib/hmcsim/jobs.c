@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "feeds.h"
 #include "log.h"
 #include "loop.h"
@@ -31,6 +32,7 @@ static const struct op_def op_defs[] = {
 	{ "VirtualIOServer", "PowerOn" },
 	{ "VirtualIOServer", "PowerOff" },
 	{ "VirtualIOServer", "PassThroughInterface" },
+	{ "ManagementConsole", "CLIRunner" },
 };
 
 int
@@ -256,6 +258,11 @@ check_params(struct world *w, struct sim_hmc *h, struct sim_job *j, char *msg, s
 			snprintf(msg, len, "The mandatory parameter inputXML is missing.");
 			return -1;
 		}
+	} else if (strcmp(op, "CLIRunner") == 0) {
+		if (!param_set(j, "cmd")) {
+			snprintf(msg, len, "The mandatory parameter cmd is missing.");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -344,6 +351,24 @@ run_passthrough(struct world *w, struct sim_job *j, struct sim_lpar *l)
 	finish(w, j, SIM_JOB_COMPLETED_OK);
 }
 
+/* CLIRunner: the command's text output in the result parameter. */
+static void
+run_cli(struct world *w, struct sim_job *j)
+{
+	struct buf out = {0};
+	char err[512];
+
+	if (simcli_run(w, simjob_param(j, "cmd"), &out, err, sizeof err) == -1) {
+		buf_free(&out);
+		complete_error(w, j, err);
+		return;
+	}
+	add_result(j, "returnCode", "0");
+	add_result(j, "result", buf_str(&out));
+	buf_free(&out);
+	finish(w, j, SIM_JOB_COMPLETED_OK);
+}
+
 /* The job completes: fault, then the side effect through world.c. */
 static void
 complete(struct world *w, struct sim_job *j)
@@ -355,6 +380,10 @@ complete(struct world *w, struct sim_job *j)
 	if (world_take_jobfail_hmc(w, j->hmc, j->operation, hscl, sizeof hscl)) {
 		snprintf(err, sizeof err, "%s %s", hscl, world_hscl_text(hscl));
 		complete_error(w, j, err);
+		return;
+	}
+	if (strcmp(j->operation, "CLIRunner") == 0) {
+		run_cli(w, j);
 		return;
 	}
 	if (!l) {
@@ -583,8 +612,8 @@ simjob_submit(struct world *w, struct sim_hmc *h, const char *group,
 	j->hmc = h->idx;
 	snprintf(j->operation, sizeof j->operation, "%s", op);
 	snprintf(j->group, sizeof j->group, "%s", group);
-	snprintf(j->target_uuid, sizeof j->target_uuid, "%s", l->uuid);
-	snprintf(j->target_name, sizeof j->target_name, "%s", l->name);
+	snprintf(j->target_uuid, sizeof j->target_uuid, "%s", l ? l->uuid : h->uuid);
+	snprintf(j->target_name, sizeof j->target_name, "%s", l ? l->name : h->name);
 	j->status = SIM_JOB_NOT_STARTED;
 	snprintf(j->progress_key, sizeof j->progress_key, "NOT_STARTED");
 	ev_timer_init(&j->timer, job_timer_cb, 0.0, 0.0);
@@ -592,7 +621,7 @@ simjob_submit(struct world *w, struct sim_hmc *h, const char *group,
 	world_job_add(w, j);
 	w->ctr.jobs_submitted++;
 	log_msg(LOGL_INFO, "job", "event=job_submit job=%lld hmc=%s op=%s target=%s",
-	        j->id, h->name, op, l->name);
+	        j->id, h->name, op, j->target_name);
 	if (check_params(w, h, j, msg, sizeof msg) != 0)
 		fail_before(w, j, msg);
 	else

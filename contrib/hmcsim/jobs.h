@@ -14,11 +14,12 @@
 #include "world.h"
 
 /* 1 when op is a job hmcsim runs for objects of group ("LogicalPartition",
- * "VirtualIOServer"). */
+ * "VirtualIOServer", "ManagementConsole" for CLIRunner: cli.h). */
 int simjob_op_known(const char *group, const char *op);
 
 /* Submit the JobRequest in body (raw bytes, Atom-wrapped or bare) for
- * operation op of group on target l through HMC h.  On success *out is the
+ * operation op of group on target l through HMC h (l NULL: the HMC itself,
+ * for ManagementConsole jobs).  On success *out is the
  * new job (owned by the world; status NOT_STARTED, or FAILED_BEFORE_COMPLETION
  * when a required parameter is missing) and 0 is returned.  On a request
  * the HMC refuses outright (malformed XML, operation/group mismatch, unknown

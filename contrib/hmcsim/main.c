@@ -7,18 +7,21 @@
  * client.  Not for any simulation logic itself.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "simctl.h"
 #include "faults.h"
 #include "httpd.h"
 #include "log.h"
 #include "loop.h"
+#include "netaddr.h"
 #include "tls.h"
 #include "topo.h"
 #include "tscale.h"
@@ -29,7 +32,7 @@
 #define DEFAULT_STATE_DIR "./hmcsim-state"
 
 struct opts {
-	const char *topology, *listen, *cert, *key, *ctl, *state_dir;
+	const char *topology, *listen, *cert, *key, *ctl, *state_dir, *netdev;
 	int verbose, check;
 };
 
@@ -38,7 +41,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: hmcsim [-c TOPOLOGY.lua] [-l ADDR:PORT] [--cert FILE --key FILE]\n"
-	        "              [--ctl SOCKET] [--time-scale N] [--state-dir DIR] [-v]\n"
+	        "              [--ctl SOCKET] [--time-scale N] [--state-dir DIR]\n"
+	        "              [--ping-netdev DEV] [-v]\n"
 	        "       hmcsim -t [-c TOPOLOGY.lua]\n"
 	        "       hmcsim ctl SOCKET CMD [ARGS...]\n");
 }
@@ -123,7 +127,7 @@ make_dir(const char *path, char *err, size_t errlen)
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_CERT = 256, O_KEY, O_CTL, O_SCALE, O_STATE };
+	enum { O_CERT = 256, O_KEY, O_CTL, O_SCALE, O_STATE, O_NETDEV };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "topology", required_argument, NULL, 'c' },
@@ -133,6 +137,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "ctl", required_argument, NULL, O_CTL },
 		{ "time-scale", required_argument, NULL, O_SCALE },
 		{ "state-dir", required_argument, NULL, O_STATE },
+		{ "ping-netdev", required_argument, NULL, O_NETDEV },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "check", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -151,6 +156,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_KEY: o->key = optarg; break;
 		case O_CTL: o->ctl = optarg; break;
 		case O_STATE: o->state_dir = optarg; break;
+		case O_NETDEV: o->netdev = optarg; break;
 		case O_SCALE:
 			if (tscale_parse(optarg, err, sizeof err) == -1)
 				return usage_error("%s", err);
@@ -215,6 +221,27 @@ print_ready(struct world *w, const char *ctl_path)
 	fflush(stdout);
 }
 
+/* The health databases of an earlier run (hsdb-N.db and their WAL files)
+ * go: clusters are learnt again from this run's requests. */
+static void
+clean_hsdb(const char *dir)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "hsdb-", 5) != 0 || !strstr(e->d_name, ".db"))
+			continue;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path &&
+		    unlink(path) == -1)
+			fprintf(stderr, "hmcsim: cannot remove %s: %s\n", path, strerror(errno));
+	}
+	closedir(d);
+}
+
 static int
 run(struct opts *o)
 {
@@ -261,6 +288,11 @@ run(struct opts *o)
 		goto out;
 	}
 	snprintf(w->state_dir, sizeof w->state_dir, "%s", o->state_dir);
+	clean_hsdb(o->state_dir);
+	if (o->netdev && simnet_start(w, o->netdev, err, sizeof err) == -1) {
+		fprintf(stderr, "hmcsim: %s\n", err);
+		goto out;
+	}
 	if (o->cert) {
 		snprintf(cert, sizeof cert, "%s", o->cert);
 		snprintf(key, sizeof key, "%s", o->key);

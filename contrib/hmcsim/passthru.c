@@ -1,10 +1,9 @@
 /* passthru — VIOS end of PassThroughInterface (see passthru.h).
  *
- * Every well-formed request still gets the empty reply the VIOS gives for a
- * request it has nothing to report on; what this file adds is bookkeeping:
- * requests counted per action_str, and the VMs (and VIOSs) that ADD_VM,
- * START_VM, STOP_VM, REMOVE_VM and ADD_MS name.  The vioHADR2 dispatch
- * (QUERY, NEEDS_ATTENTION, ACK, ...) plugs in here.
+ * Checks the envelope, keeps the bookkeeping (requests counted per
+ * action_str, the VMs and VIOSs that ADD_VM, START_VM, STOP_VM, REMOVE_VM and
+ * ADD_MS name) and hands the request to the health side (hm.c), which
+ * answers it from the cluster's HSDB.
  */
 #include "passthru.h"
 
@@ -15,11 +14,11 @@
 
 #include <libxml/tree.h>
 
+#include "hm.h"
 #include "log.h"
 #include "xmlu.h"
 
 #define PT_MAX_DEPTH 8                  /* Request/addVM/vmList/vm is 3 */
-#define PT_EMPTY_REPLY "<VIO><Response>\n</Response></VIO>"
 
 static void __attribute__((format(printf, 5, 6)))
 malformed(struct world *w, const struct sim_lpar *vios, struct buf *err_out, int *rc,
@@ -177,7 +176,7 @@ simjob_passthrough(struct world *w, struct sim_lpar *vios, const char *input_xml
 	walk_uuids(w, action, req, 0);
 	log_msg(LOGL_DEBUG, "passthru", "event=request vios=%s action=%s bytes=%zu",
 	        vios->name, action, len);
-	buf_puts(stdout_out, PT_EMPTY_REPLY);
+	simhm_request(w, vios, action, req, stdout_out, stderr_out, cmd_rc);
 out:
 	xmlFreeDoc(doc);
 	return 0;

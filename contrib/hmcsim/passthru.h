@@ -6,9 +6,9 @@
  * Results.  It reads the request's action_str and the UUIDs it names, counts
  * requests per action_str and remembers which VMs were added to / started in
  * the health database (world.h: pt, hs_added, hs_started), so tests can
- * prove what a client sent.  This is the plug point for the HSDB / Host
- * Monitor side of the simulator.  Not for the HMC job lifecycle (jobs.c) or
- * RMC reachability (checked by jobs.c).
+ * prove what a client sent, then lets the health side (hm.h) answer from
+ * the cluster's HSDB.  Not for the HMC job lifecycle (jobs.c) or RMC
+ * reachability (checked by jobs.c).
  */
 #ifndef HMCSIM_PASSTHRU_H
 #define HMCSIM_PASSTHRU_H
@@ -23,10 +23,11 @@
 
 /* Run input_xml (the inputXML job parameter) on VIOS vios: appends the
  * command's standard output to stdout_out and its standard error to
- * stderr_out, and sets *cmd_rc (CMDReturnCode).  Every well-formed request
- * gets the empty reply "<VIO><Response>\n</Response></VIO>" and rc 0; a
- * malformed one gets no output, a one-line StdError starting "passthru: "
- * and SIMPT_RC_MALFORMED.  Returns 0. */
+ * stderr_out, and sets *cmd_rc (CMDReturnCode).  A well-formed request gets
+ * the reply of simhm_request() (hm.h; the empty "<VIO><Response>\n
+ * </Response></VIO>" for actions without a health meaning); a malformed one
+ * gets no output, a one-line StdError starting "passthru: " and
+ * SIMPT_RC_MALFORMED.  Returns 0. */
 int simjob_passthrough(struct world *w, struct sim_lpar *vios, const char *input_xml,
                        struct buf *stdout_out, struct buf *stderr_out, int *cmd_rc);
 

@@ -22,8 +22,10 @@
 #include "simctl.h"
 #include "faults.h"
 #include "feeds.h"
+#include "hm.h"
 #include "log.h"
 #include "loop.h"
+#include "netaddr.h"
 #include "passthru.h"
 
 #define CTL_MAX_CLIENTS 64
@@ -119,9 +121,10 @@ show_parts(struct world *w, const char *name, int vios, struct buf *out)
 		if (vios)
 			buf_printf(out, "%s %s %s\n", l->name, w->hosts[l->host].name, st);
 		else
-			buf_printf(out, "%s %s %s %.2f %lld %s\n", l->name,
-			           w->hosts[l->host].name, st, l->proc_desired,
-			           l->mem_desired_mb, l->uuid);
+			buf_printf(out, "%s %s %s %.2f %lld %s agent=%s addr=%s ping=%s\n",
+			           l->name, w->hosts[l->host].name, st, l->proc_desired,
+			           l->mem_desired_mb, l->uuid, simhm_agent_word(w, l),
+			           l->ip[0] ? l->ip : "-", simnet_ping_word(w, l));
 		n++;
 	}
 	return n;
@@ -274,6 +277,18 @@ show_passthru(struct world *w, const char *name, struct buf *out)
 	return simpt_show(w, name, out);
 }
 
+/* NAME (a cluster number) is checked by simctl_show. */
+static size_t
+show_hsdb(struct world *w, const char *name, struct buf *out)
+{
+	char err[256];
+	size_t before = out->len;
+
+	if (simhm_show(w, name, out, err, sizeof err) == -1)
+		return 0;
+	return out->len != before;
+}
+
 static size_t
 show_faults(struct world *w, const char *name, struct buf *out)
 {
@@ -301,6 +316,7 @@ static const struct {
 	{ "faults", "fault", "fault", show_faults, 0 },
 	{ "timing", "timing", "timing", show_timing, 0 },
 	{ "passthru", "passthrough", "pass-through action or VM", show_passthru, 0 },
+	{ "hsdb", "hsdb", "cluster", show_hsdb, 0 },
 };
 
 int
@@ -316,6 +332,8 @@ simctl_show(struct world *w, const char *what, const char *name, struct buf *out
 			snprintf(err, errlen, "show faults takes no NAME");
 			return -1;
 		}
+		if (shows[i].fn == show_hsdb)
+			return simhm_show(w, name, out, err, errlen);
 		n = shows[i].fn ? shows[i].fn(w, name, out) :
 		    show_parts(w, name, shows[i].vios, out);
 		if (name && n == 0) {
@@ -325,7 +343,7 @@ simctl_show(struct world *w, const char *what, const char *name, struct buf *out
 		return 0;
 	}
 	snprintf(err, errlen, "usage: show hosts|vioses|vms|instances|disks|jobs|"
-	         "counters|hmcs|capacity|faults|timing|passthru [NAME]");
+	         "counters|hmcs|capacity|faults|timing|passthru|hsdb [NAME]");
 	return -1;
 }
 
@@ -337,6 +355,7 @@ help(struct buf *out)
 	buf_puts(out,
 	         "show hosts|vioses|vms|instances|disks|jobs|counters|hmcs|capacity|"
 	         "faults|timing|passthru [NAME]\n"
+	         "show hsdb [CLUSTER]  -- the health databases (ms, vios, vm, map, trans rows)\n"
 	         "fault KIND NAME [ARGS]  -- inject a fault (kinds below)\n"
 	         "clear KIND NAME  -- undo a fault\n"
 	         "ping  -- answers pong\n"
@@ -355,7 +374,7 @@ simctl_exec(struct world *w, int argc, const char *const *argv, struct buf *out,
 	if (strcmp(argv[0], "show") == 0) {
 		if (argc < 2 || argc > 3) {
 			snprintf(err, errlen, "usage: show hosts|vioses|vms|instances|disks|"
-			         "jobs|counters|hmcs|capacity|faults|timing|passthru [NAME]");
+			         "jobs|counters|hmcs|capacity|faults|timing|passthru|hsdb [NAME]");
 			return -1;
 		}
 		return simctl_show(w, argv[1], argc == 3 ? argv[2] : NULL, out, err, errlen);

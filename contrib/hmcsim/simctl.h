@@ -32,8 +32,10 @@ int simctl_exec(struct world *w, int argc, const char *const *argv, struct buf *
                 char *err, size_t errlen);
 
 /* `show WHAT [NAME]`: WHAT is hosts, vioses, vms, instances, disks, jobs,
- * counters, hmcs, capacity, faults, timing or passthru (singular forms
- * accepted).
+ * counters, hmcs, capacity, faults, timing, passthru or hsdb (singular forms
+ * accepted; hsdb takes a cluster number, hm.h).  vms lines are "NAME HOST
+ * STATE PROC MEM_MB UUID agent=up|silent|none addr=ADDR ping=answers|silent|
+ * silent:loopback-answers".
  * NAME restricts the output to the object whose first field is NAME (an
  * error if there is none). */
 int simctl_show(struct world *w, const char *what, const char *name, struct buf *out,

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "topo.h"
+#include "netaddr.h"
 #include "topo_build.h"
 
 /* ---- helpers ---- */
@@ -483,6 +484,7 @@ simtopo_add_lpar(struct tb *tb, const struct lpar_spec *s, const char *where,
 	         l->srr_capable ? "Remote_Restartable" : "Invalid");
 	if (s->ip)
 		snprintf(l->ip, sizeof l->ip, "%s", s->ip);
+	l->no_agent = s->is_vios || s->no_agent;
 	snprintf(l->os_version, sizeof l->os_version, "%s", s->os_version ? s->os_version
 	         : world_default_os_version(l->is_vios, l->os_type));
 	l->rmc_inactive = s->rmc && strcmp(s->rmc, "inactive") == 0;
@@ -727,7 +729,7 @@ simtopo_finish(struct tb *tb, char *err, size_t errlen)
 		*h = tb->hosts[i].h;
 		h->idx = (int)i;
 		if (!h->ip[0])
-			snprintf(h->ip, sizeof h->ip, "127.1.%zu.%zu", i / 250, i % 250 + 1);
+			snprintf(h->ip, sizeof h->ip, "127.0.%zu.%zu", 1 + i / 250, i % 250 + 1);
 	}
 	w->n_hosts = tb->n_hosts;
 	/* PartitionIDs: VIOSs first on each host, then client LPARs. */
@@ -739,9 +741,14 @@ simtopo_finish(struct tb *tb, char *err, size_t errlen)
 			*l = tb->lpars[i].l;
 			l->idx = (int)i;
 			l->id = ++next_id[l->host];
-			if (!l->ip[0])
-				snprintf(l->ip, sizeof l->ip, "127.2.%zu.%zu", i / 250,
-				         i % 250 + 1);
+			if (!l->ip[0]) {
+				/* 127.1.(H+1).N: netaddr.h */
+				simnet_addr("127.1", l->host, l->id, l->ip, sizeof l->ip);
+				l->ip_auto = 1;
+			}
+			/* the boot of a running partition starts its refcode history */
+			if (l->state == SIM_LPAR_RUNNING)
+				world_refcode_push(w, l, world_os_refcode(l), NULL, 0);
 		}
 	w->n_lpars = tb->n_lpars;
 	for (i = 0; i < tb->n_disks; i++)

@@ -75,6 +75,7 @@ struct lpar_spec {
 	double proc, proc_min, proc_max, mem_gb, mem_min_gb, mem_max_gb;
 	int srr;                        /* -1 unset */
 	int is_vios;
+	int no_agent;                   /* agent = false: no simulated VM agent */
 };
 
 struct disk_spec {

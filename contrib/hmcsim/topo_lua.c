@@ -185,14 +185,14 @@ part_common(lua_State *L, int is_vios)
 {
 	static const char *const lkeys[] = { "name", "host", "proc", "proc_min",
 		"proc_max", "mem_gb", "mem_min_gb", "mem_max_gb", "state", "os", "srr",
-		"uuid", "ip", "os_version", "rmc", NULL };
+		"uuid", "ip", "os_version", "rmc", "agent", NULL };
 	static const char *const vkeys[] = { "name", "host", "proc", "mem_gb", "uuid",
 		"ip", "os_version", NULL };
 	const char *what = is_vios ? "vios{}" : "lpar{}";
 	char name[SIM_NAME_LEN], host[SIM_NAME_LEN], state[32], os[32], osv[80], rmc[16];
 	char uuid[SIM_UUID_LEN], ip[64], where[SIMTOPO_WHERE_LEN], err[512], msg[640];
 	struct lpar_spec s = { 0 };
-	int srr = -1;
+	int srr = -1, agent = -1;
 
 	lsb_check_keys(L, 1, what, is_vios ? vkeys : lkeys);
 	s.is_vios = is_vios;
@@ -211,10 +211,12 @@ part_common(lua_State *L, int is_vios)
 		s.proc_max = fnum(L, what, "proc_max", -1);
 		s.mem_min_gb = fnum(L, what, "mem_min_gb", -1);
 		s.mem_max_gb = fnum(L, what, "mem_max_gb", -1);
-		if (lsb_field_bool(L, 1, "srr", &srr, err, sizeof err) == -1) {
+		if (lsb_field_bool(L, 1, "srr", &srr, err, sizeof err) == -1 ||
+		    lsb_field_bool(L, 1, "agent", &agent, err, sizeof err) == -1) {
 			snprintf(msg, sizeof msg, "%s: %s", what, err);
 			lraise(L, msg);
 		}
+		s.no_agent = agent == 0;
 	} else {
 		s.proc_min = s.proc_max = s.mem_min_gb = s.mem_max_gb = -1;
 	}

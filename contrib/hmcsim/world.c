@@ -17,7 +17,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hm.h"
 #include "log.h"
+#include "loop.h"
+#include "netaddr.h"
 #include "world.h"
 
 #define HSCL_ALREADY_ON   "HSCL3681"
@@ -149,6 +152,8 @@ world_free(struct world *w)
 		next = j->next;
 		job_release(w, j);
 	}
+	simhm_free(w->hm);
+	simnet_free(w->net);
 	free(w->hmcs);
 	free(w->hosts);
 	free(w->lpars);
@@ -452,13 +457,25 @@ free_partition_id(struct world *w, const struct sim_lpar *l, int hi)
 	return l->id;
 }
 
+/* The state-type faults end when a partition is started or stopped by other
+ * means than the fault's own clear. */
+static void
+end_state_faults(struct sim_lpar *l)
+{
+	l->f_crash = l->f_shutdown = l->f_sms = l->f_lpm_hang = l->f_hang = 0;
+	l->f_vios_down = l->f_hm_stop = 0;
+	l->f_word3[0] = '\0';
+}
+
 static void
 set_running(struct world *w, struct sim_lpar *l, enum sim_lpar_state st)
 {
+	end_state_faults(l);
 	l->state = st;
 	l->started_at = now_of(w);
-	snprintf(l->refcode, sizeof l->refcode, "%s",
-	         st == SIM_LPAR_OPEN_FIRMWARE ? "CA00E1DC" : "00000000");
+	world_refcode_push(w, l, st == SIM_LPAR_OPEN_FIRMWARE ? "CA00E1DC" :
+	                   world_os_refcode(l), NULL, 0);
+	world_lpar_changed(w, l);
 }
 
 /* ---- operations ---- */
@@ -530,8 +547,10 @@ world_power_off(struct world *w, struct sim_lpar *l, int immediate,
 		return -1;
 	}
 	if (cur) {
+		end_state_faults(l);
 		l->state = SIM_LPAR_NOT_ACTIVATED;
 		snprintf(l->refcode, sizeof l->refcode, "00000000");
+		world_lpar_changed(w, l);
 	} else {
 		l->stale_state = SIM_LPAR_NOT_ACTIVATED;
 	}
@@ -703,6 +722,7 @@ world_migrate(struct world *w, struct sim_lpar *l, struct sim_host *target,
 	l->id = free_partition_id(w, l, ti);
 	if (!inactive)
 		l->state = SIM_LPAR_RUNNING;
+	world_lpar_changed(w, l);
 	w->ctr.migrate++;
 	log_msg(LOGL_INFO, "world", "event=migrate lpar=%s from=%s to=%s%s",
 	        l->name, src->name, target->name, inactive ? " inactive=yes" : "");
@@ -773,16 +793,25 @@ world_host_set_state(struct world *w, struct sim_host *h, enum sim_host_state st
 		for (i = 0; i < w->n_lpars; i++) {
 			struct sim_lpar *l = &w->lpars[i];
 			if (l->host == hi) {
+				end_state_faults(l);
 				l->state = SIM_LPAR_NOT_AVAILABLE;
 				snprintf(l->refcode, sizeof l->refcode, "%s", "");
 			}
 			if (l->stale_host == hi)
 				l->stale_state = SIM_LPAR_NOT_AVAILABLE;
 		}
+		for (i = 0; i < w->n_lpars; i++)
+			if (w->lpars[i].host == hi)
+				world_lpar_changed(w, &w->lpars[i]);
 		return 0;
 	}
-	if (st != SIM_HOST_OPERATING)
+	if (st != SIM_HOST_OPERATING) {
+		/* the HMC lost sight of the host: the partitions go on */
+		for (i = 0; i < w->n_lpars; i++)
+			if (w->lpars[i].host == hi)
+				world_lpar_changed(w, &w->lpars[i]);
 		return 0;
+	}
 	for (i = 0; i < w->n_lpars; i++) {
 		struct sim_lpar *l = &w->lpars[i];
 		if (l->host == hi && l->state == SIM_LPAR_NOT_AVAILABLE) {
@@ -791,7 +820,10 @@ world_host_set_state(struct world *w, struct sim_host *h, enum sim_host_state st
 			} else {
 				l->state = SIM_LPAR_NOT_ACTIVATED;
 				snprintf(l->refcode, sizeof l->refcode, "00000000");
+				world_lpar_changed(w, l);
 			}
+		} else if (l->host == hi) {
+			world_lpar_changed(w, l);
 		}
 		if (l->stale_host == hi && l->stale_state == SIM_LPAR_NOT_AVAILABLE) {
 			if (restart_stale) {
@@ -964,4 +996,70 @@ world_lpar_set_rmc(struct world *w, struct sim_lpar *l, int active)
 	l->rmc_inactive = !active;
 	log_msg(LOGL_NOTICE, "world", "event=rmc_%s lpar=%s state=\"%s\"",
 	        active ? "up" : "down", l->name, world_lpar_state_name(l->state));
+}
+
+/* ---- Host Monitor side: reference codes, agents, ping ---- */
+
+void
+world_lpar_changed(struct world *w, struct sim_lpar *l)
+{
+	simhm_lpar_changed(w, l);
+	simnet_lpar_changed(w, l);
+}
+
+void
+world_refcode_push(struct world *w, struct sim_lpar *l, const char *refcode,
+                   const char *word3, long long ts_ms)
+{
+	struct sim_refcode *e = &l->rc_hist[l->rc_next];
+
+	(void)w;
+	snprintf(l->refcode, sizeof l->refcode, "%s", refcode ? refcode : "");
+	memset(e, 0, sizeof *e);
+	e->ts_ms = ts_ms ? ts_ms : loop_epoch_ms();
+	snprintf(e->refcode, sizeof e->refcode, "%s", refcode ? refcode : "");
+	snprintf(e->word3, sizeof e->word3, "%s", word3 ? word3 : "");
+	l->rc_next = (l->rc_next + 1) % SIM_REFCODE_HIST;
+	if (l->rc_n < SIM_REFCODE_HIST)
+		l->rc_n++;
+}
+
+const char *
+world_os_refcode(const struct sim_lpar *l)
+{
+	const char *v = world_lpar_os_version(l);
+
+	if (strncasecmp(v, "Linux", 5) != 0)
+		return "00000000";
+	return strcasestr(v, "SUSE") ? "SUSE Linux" : "Linux ppc64";
+}
+
+static int
+host_up(const struct world *w, int hi)
+{
+	return hi >= 0 && (size_t)hi < w->n_hosts && w->hosts[hi].state != SIM_HOST_POWER_OFF &&
+	       w->hosts[hi].state != SIM_HOST_POWER_OFF_IN_PROGRESS &&
+	       w->hosts[hi].state != SIM_HOST_ERROR;
+}
+
+int
+world_lpar_agent_up(const struct world *w, const struct sim_lpar *l)
+{
+	return !l->is_vios && !l->no_agent && l->state == SIM_LPAR_RUNNING &&
+	       host_up(w, l->host) && !l->f_hang;
+}
+
+int
+world_lpar_answers_ping(const struct world *w, const struct sim_lpar *l)
+{
+	if (l->f_unpingable || !host_up(w, l->host))
+		return 0;
+	return l->state == SIM_LPAR_RUNNING ||
+	       (l->state == SIM_LPAR_MIGRATING_RUNNING && !l->f_lpm_hang);
+}
+
+int
+world_vios_caa_up(const struct world *w, const struct sim_lpar *v)
+{
+	return v->is_vios && v->state == SIM_LPAR_RUNNING && host_up(w, v->host);
 }

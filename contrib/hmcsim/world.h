@@ -16,9 +16,12 @@
 
 #define SIM_UUID_LEN 40
 #define SIM_NAME_LEN 64
+#define SIM_REFCODE_HIST 16             /* reference codes kept per partition */
 
 struct world;
 struct sim_session;
+struct simhm;
+struct simnet;
 
 struct sim_hmc {
 	int idx;
@@ -113,6 +116,25 @@ struct sim_lpar {
 	 * ADD_MS for a VIOS) / VIO_HS_START_VM request, undone by REMOVE_VM /
 	 * STOP_VM. */
 	int hs_added, hs_started;
+	/* ---- Host Monitor side (H5) ---- */
+	int no_agent;                   /* lpar{ agent = false }: no simulated VM agent */
+	int ip_auto;                    /* ip was assigned by hmcsim, not the topology */
+	/* Faults in force (faults.c); the state-type ones (crash, shutdown, sms,
+	 * lpm_hang, hang, vios_down) end by themselves when the partition is
+	 * started or stopped by other means (jobs, host power). */
+	int f_crash, f_shutdown, f_sms, f_lpm_hang, f_hang, f_unpingable;
+	char f_word3[16];               /* vm-shutdown word3 */
+	int f_hb_loss;                  /* vm-hb-loss: 0 none, -1 every HM, else
+	                                 * 1 + index of the VIOS whose HM hears nothing */
+	int f_vios_down;                /* 1 vios-down (crash), 2 vios-shutdown */
+	int f_hm_stop;                  /* hm-stop: the VIOS's Host Monitor is stopped */
+	/* Reference code history, newest last (ring of SIM_REFCODE_HIST). */
+	struct sim_refcode {
+		long long ts_ms;        /* wall clock, epoch ms */
+		char refcode[16];
+		char word3[16];         /* "" when not set */
+	} rc_hist[SIM_REFCODE_HIST];
+	int rc_n, rc_next;
 };
 
 enum sim_job_status {
@@ -221,6 +243,10 @@ struct world {
 	struct sim_pt_count pt[SIM_PT_MAX_ACTIONS];
 	size_t n_pt;
 	unsigned long long pt_malformed;
+	/* Host Monitor side (H5): clusters, HSDBs, Host Monitors and agents
+	 * (hm.c, created on first use) and partition addresses (netaddr.c). */
+	struct simhm *hm;
+	struct simnet *net;
 };
 
 /* Lifecycle (world.c) */
@@ -337,5 +363,29 @@ int world_disk_seen_by(const struct sim_disk *d, int lpar_idx);
 int world_lpar_rmc_active(const struct sim_lpar *l);
 /* rmc-down (active = 0) / rmc-up (active = 1) on l; logged. */
 void world_lpar_set_rmc(struct world *w, struct sim_lpar *l, int active);
+
+/* ---- Host Monitor side (H5) ---- */
+
+/* Call after any change of l's state, host or faults: the Host Monitor model
+ * (hm.c) and the address manager (netaddr.c) follow.  world.c's own
+ * operations call it; faults.c calls it after a partition fault. */
+void world_lpar_changed(struct world *w, struct sim_lpar *l);
+
+/* Set l's current ReferenceCode and append it to the history (word3 NULL or
+ * "" = not set); ts_ms 0 takes the wall clock. */
+void world_refcode_push(struct world *w, struct sim_lpar *l, const char *refcode,
+                        const char *word3, long long ts_ms);
+/* The reference code of a running OS: "Linux ppc64" when OperatingSystemVersion
+ * starts with "Linux" ("SUSE Linux" when it names SUSE), else "00000000". */
+const char *world_os_refcode(const struct sim_lpar *l);
+
+/* 1 when l's simulated VM agent heartbeats now: a client LPAR with an agent,
+ * running on an operating host, not hung (vm-hang) or in another fault. */
+int world_lpar_agent_up(const struct world *w, const struct sim_lpar *l);
+/* 1 when l's OS answers ping: running (or migrating without vm-lpm-hang) on
+ * an operating host and no vm-unpingable. */
+int world_lpar_answers_ping(const struct world *w, const struct sim_lpar *l);
+/* 1 when VIOS v is up for CAA: running on an operating host. */
+int world_vios_caa_up(const struct world *w, const struct sim_lpar *v);
 
 #endif

@@ -2,7 +2,7 @@
  *
  * The event log as ksysd stored it (store_event_*), oldest first; since=
  * takes the ID of the last event already seen, so a script can poll for
- * new ones.  Emitting events and the event catalogue live elsewhere.
+ * new ones; -v adds Time_ms (epoch milliseconds) for precise timing.  Emitting events and the event catalogue live elsewhere.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 struct ev_ctx {
 	struct buf *out;
-	int json, i;
+	int json, verbose, i;
 };
 
 static int
@@ -23,8 +23,8 @@ event_cb(const struct store_event *e, void *arg)
 {
 	struct ev_ctx *c = arg;
 	struct buf one = { 0 };
-	struct cmd_field f[6];
-	char id[24], ts[32], obj[160];
+	struct cmd_field f[7];
+	char id[24], ts[32], obj[160], ms[24];
 
 	snprintf(id, sizeof(id), "%lld", (long long)e->id);
 	cmd_fmt_time(ts, sizeof(ts), e->time_ms, "-");
@@ -38,7 +38,9 @@ event_cb(const struct store_event *e, void *arg)
 	f[3] = (struct cmd_field){ "Severity", e->severity, 0 };
 	f[4] = (struct cmd_field){ "Object", obj, 0 };
 	f[5] = (struct cmd_field){ "Text", e->text, 0 };
-	cmd_put_records(&one, c->json, f, 6, 1, CMD_KV_WIDTH);
+	snprintf(ms, sizeof(ms), "%lld", (long long)e->time_ms);
+	f[6] = (struct cmd_field){ "Time_ms", ms, 1 };
+	cmd_put_records(&one, c->json, f, c->verbose ? 7 : 6, 1, CMD_KV_WIDTH);
 	cmd_append_record(c->out, &one, c->json, c->i++);
 	buf_free(&one);
 	return 0;
@@ -51,7 +53,7 @@ cmd_event_query(const struct cmd_source *src, const struct request *r, struct bu
 	struct store *s = cmd_need_store(src, r, err);
 	const char *type = cmd_attr(r, "type"), *since = cmd_attr(r, "since");
 	const char *limit = cmd_attr(r, "limit");
-	struct ev_ctx c = { out, r->json, 0 };
+	struct ev_ctx c = { out, r->json, r->verbose, 0 };
 	long long since_id = 0;
 	int n = 0;
 

@@ -40,6 +40,7 @@
 #include "hmcxml.h"
 #include "log.h"
 #include "mem.h"
+#include "monitor.h"
 #include "store.h"
 #include "str.h"
 
@@ -394,6 +395,8 @@ next_phase(struct run *r)
 	}
 	/* the discovery is over */
 	disc_scan_summary(r);
+	if (r->d->core->monitor)
+		monitor_refresh(r->d->core->monitor);   /* poll what is READY now */
 	if (r->verify && r->recorded && !r->stopping) {
 		/* verification needs a group discovered once and the inventory
 		 * of this run recorded; a host that could not be prepared now

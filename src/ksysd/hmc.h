@@ -198,7 +198,8 @@ void hmc_read(struct hmc_set *s, const struct hmc_read *rq, hmc_feed_cb cb, void
 
 /* ---- jobs ---------------------------------------------------------------- */
 struct hmc_job_spec {
-	const char *group;      /* "LogicalPartition" | "VirtualIOServer" | "ManagedSystem" */
+	const char *group;      /* "LogicalPartition" | "VirtualIOServer" | "ManagedSystem"
+	                           | "ManagementConsole" (CLIRunner) */
 	const char *target_uuid;
 	const char *operation;  /* "PowerOn", "PowerOff", "Migrate", ... */
 	const struct hmc_param *params; /* copied; n_params may be 0 */

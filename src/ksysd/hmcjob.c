@@ -529,7 +529,7 @@ static int
 group_ok(const char *g)
 {
 	return g && (!strcmp(g, "LogicalPartition") || !strcmp(g, "VirtualIOServer") ||
-	             !strcmp(g, "ManagedSystem"));
+	             !strcmp(g, "ManagedSystem") || !strcmp(g, "ManagementConsole"));
 }
 
 static struct hmc_job *
@@ -560,7 +560,7 @@ job_new(struct hmc_set *s, const struct hmc_job_spec *spec, int passthru,
 
 	if (!group_ok(spec->group)) {
 		hmc_op_fail(op, HMC_EINVAL, 0, NULL, "job group must be LogicalPartition, "
-		            "VirtualIOServer or ManagedSystem");
+		            "VirtualIOServer, ManagedSystem or ManagementConsole");
 		return j;
 	}
 	if (!hmc_ident_ok(spec->target_uuid) || !hmc_ident_ok(spec->operation)) {

@@ -7,8 +7,10 @@
  * control socket (ctl.h, the grammar in cmd.h).  It never forks (run it
  * under systemd, Type=simple).
  * HMCs come from the store (ksysmgr add hmc) and from hmc{} in the
- * configuration file, which are written to the store at start.  Not yet
- * here: monitoring and recovery.
+ * configuration file, which are written to the store at start.  Health
+ * monitoring (monitor.h) polls every READY host group; its thresholds come
+ * from lua/ksys/detect.lua and /etc/ksys/policy.d/detect.lua (luaparams.h).
+ * Not yet here: recovery.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +30,9 @@
 #include "hmc.h"
 #include "disc.h"
 #include "inventory.h"
+#include "luaparams.h"
+#include "monitor.h"
+#include "ping.h"
 #include "sched.h"
 #include "store.h"
 #include "log.h"
@@ -58,6 +63,8 @@ struct ksysd {
 	struct ctl *ctl;                /* control socket, NULL once stopped */
 	struct store *store;            /* STATEDIR/ksys.db */
 	struct core core;               /* what handlers share (core.h) */
+	struct fde_params fde;          /* detection thresholds (luaparams.h) */
+	char fde_err[1024];             /* why the override was not used, "" */
 	int stopping;
 	int stopped;                    /* hmc_set_shutdown's done fired */
 	ev_timer watchdog;              /* bounds the shutdown */
@@ -69,13 +76,14 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ksysd [-f] [-d STATEDIR] [-s SOCKET] [-c CONFIG.lua] "
-	    "[--time-scale N] [-t] [-l LEVELSPEC]\n"
+	    "[-P POLICYDIR] [--time-scale N] [-t] [-l LEVELSPEC]\n"
 	    "       ksysd -h | -V\n"
 	    "\n"
 	    "  -f            stay attached, log to stderr (else STATEDIR/ksysd.log)\n"
 	    "  -d STATEDIR   state directory (default %s)\n"
 	    "  -s SOCKET     control socket (default %s)\n"
 	    "  -c CONFIG     configuration file (default %s)\n"
+	    "  -P POLICYDIR  administrators' Lua overrides (default /etc/ksys/policy.d)\n"
 	    "  --time-scale N  divide every interval by N (tests, demo)\n"
 	    "  -t            check the configuration and exit 0 or 1\n"
 	    "  -l LEVELSPEC  log level, e.g. info or info,http=debug\n"
@@ -375,6 +383,31 @@ run(struct ksysd *d, const char *statedir, const char *sockpath)
 	}
 	/* arms Quick/Deep Discovery and reruns a discovery a killed ksysd left
 	 * interrupted */
+	/* ICMP for the detection's evidence.  Without it ksysd still runs:
+	 * reading "cannot ping" as "no answer" would relocate VMs whose agent
+	 * merely stopped, so VM failures are then not decided (monitor.h) */
+	d->core.ping = ping_new(d->loop, err, sizeof(err));
+	if (!d->core.ping)
+		log_msg(LOGL_WARN, "main", "event=no_icmp error=\"%s\" msg=\"VM failures "
+		        "are not decided without ICMP: allow ksysd's group in "
+		        "net.ipv4.ping_group_range or give it CAP_NET_RAW\"", err);
+	d->core.monitor = monitor_new(&d->core, &d->fde);
+	if (d->fde_err[0]) {
+		struct store_event ev;
+		char e2[256];
+
+		memset(&ev, 0, sizeof(ev));
+		snprintf(ev.name, sizeof(ev.name), "POLICY_LOAD_FAILED");
+		snprintf(ev.severity, sizeof(ev.severity), "warning");
+		snprintf(ev.object_kind, sizeof(ev.object_kind), "policy");
+		snprintf(ev.object_name, sizeof(ev.object_name), "detect.lua");
+		snprintf(ev.text, sizeof(ev.text), "%.900s; the built-in thresholds are used",
+		         d->fde_err);
+		if (store_event_add(d->store, &ev, e2, sizeof(e2)) == -1)
+			log_msg(LOGL_ERROR, "main", "event=event_lost name=%s error=\"%s\"",
+			        ev.name, e2);
+	}
+	monitor_refresh(d->core.monitor);
 	d->core.sched = sched_new(&d->core, err, sizeof(err));
 	if (!d->core.sched) {
 		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
@@ -412,19 +445,28 @@ main(int argc, char **argv)
 	const char *statedir = KSYSD_DEFAULT_STATEDIR;
 	const char *sockpath = KSYSD_DEFAULT_SOCKET;
 	const char *cfgpath = NULL, *levelspec = NULL;
+	char detect_path[4096];
 	struct ksysd d;
 	char err[1024];
 	int ch, fg = 0, check = 0, rc = KSYSD_EXIT_FAIL;
 
 	memset(&d, 0, sizeof(d));
 	config_defaults(&d.cfg);
+	snprintf(detect_path, sizeof(detect_path), "%s", LUAPARAMS_OVERRIDE);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "fd:s:c:tl:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "fd:s:c:P:tl:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': fg = 1; break;
 		case 'd': statedir = optarg; break;
 		case 's': sockpath = optarg; break;
 		case 'c': cfgpath = optarg; break;
+		case 'P':
+			if (snprintf(detect_path, sizeof(detect_path), "%s/detect.lua", optarg) >=
+			    (int)sizeof(detect_path)) {
+				fprintf(stderr, "ksysd: -P: path too long\n");
+				return KSYSD_EXIT_USAGE;
+			}
+			break;
 		case 't': check = 1; break;
 		case 'l': levelspec = optarg; break;
 		case 'h':
@@ -440,7 +482,7 @@ main(int argc, char **argv)
 			}
 			break;
 		default:
-			if (optopt && strchr("dscl", optopt))
+			if (optopt && strchr("dscPl", optopt))
 				fprintf(stderr, "ksysd: option -%c needs an argument\n", optopt);
 			else if (optopt == OPT_TIME_SCALE)
 				fprintf(stderr, "ksysd: --time-scale needs a number\n");
@@ -473,6 +515,15 @@ main(int argc, char **argv)
 	if (check) {
 		printf("%s: ok (%zu HMC%s)\n", d.cfg.path[0] ? d.cfg.path : "(no config)",
 		       d.cfg.n_hmcs, d.cfg.n_hmcs == 1 ? "" : "s");
+		/* the detection thresholds: built-in detect.lua and the override */
+		if (luaparams_load(&d.fde, detect_path, err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s\n", err);
+			goto out;
+		}
+		if (access(detect_path, F_OK) == 0)
+			printf("%s: ok\n", detect_path);
+		else
+			printf("detect.lua (built-in; no %s): ok\n", detect_path);
 		/* the database as ksysd would find it, read-only */
 		if (store_check(statedir, err, sizeof(err)) == -1) {
 			fprintf(stderr, "ksysd: %s\n", err);
@@ -506,6 +557,17 @@ main(int argc, char **argv)
 	}
 	log_msg(LOGL_INFO, "store", "event=store_open path=%s schema=%d",
 	        store_path(d.store), store_schema_version(d.store));
+	/* A broken override must not stop monitoring: the built-in thresholds
+	 * decide and an event says why (DESIGN §8.3). */
+	if (luaparams_load(&d.fde, detect_path, d.fde_err, sizeof(d.fde_err)) == -1) {
+		log_msg(LOGL_ERROR, "main", "event=policy_load_failed error=\"%s\" "
+		        "msg=\"using the built-in detect.lua\"", d.fde_err);
+		if (luaparams_load(&d.fde, NULL, err, sizeof(err)) == -1) {
+			log_msg(LOGL_ERROR, "main", "event=policy_load_failed error=\"%s\" "
+			        "msg=\"using the compiled-in defaults\"", err);
+			fde_params_default(&d.fde);
+		}
+	}
 	if (import_config_hmcs(&d, err, sizeof(err)) == -1) {
 		fprintf(stderr, "ksysd: %s\n", err);
 		log_msg(LOGL_ERROR, "main", "event=start_failed error=\"%s\"", err);
@@ -515,6 +577,8 @@ main(int argc, char **argv)
 out:
 	ctl_free(d.ctl);
 	sched_free(d.core.sched);
+	monitor_free(d.core.monitor);   /* ends monitor=yes followers */
+	ping_free(d.core.ping);
 	disc_free(d.core.disc);         /* its actions end as interrupted below */
 	actions_free(d.core.actions);
 	inventory_free(d.core.inv);

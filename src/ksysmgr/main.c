@@ -128,6 +128,9 @@ read_reply(int fd, const char *sock)
 			}
 			len = 0;
 		}
+		/* what one read brought is shown now: `monitor=yes` streams into
+		 * pipes and files too */
+		fflush(stdout);
 	}
 	free(line);
 	fflush(stdout);

@@ -2,9 +2,10 @@
 # hmcsim_ctl.t — starts the real hmcsim on ephemeral ports with the default
 # topology and drives it through `hmcsim ctl`: the ready line, every `show`,
 # faults and clears (RMC ones with ksys-hmc's MigrateValidate), the
-# pass-through bookkeeping of requests sent with ksys-hmc, refused commands
-# with their exit statuses, and a clean shutdown that removes the control
-# socket.  Every wait is bounded.
+# pass-through bookkeeping of requests sent with ksys-hmc, vioHADR2 round
+# trips (QQ/NA/QUERY_NODE_DATA/ACK) changing after hm-stop, vios-down and
+# vm-hang, `show hsdb`, refused commands with their exit statuses, and a
+# clean shutdown that removes the control socket.  Every wait is bounded.
 
 BIN=${KSYS_BIN:-./bin}
 HMCSIM=$BIN/hmcsim
@@ -71,7 +72,13 @@ is "$(ctl show vioses | awk 'NF != 3 || $3 != "running"' | wc -l)" "0" \
 is "$(ctl show vios rt13v2)" "rt13v2 rt13 running" "show vios NAME"
 ctl show vms >"$T/vms"
 is "$(wc -l <"$T/vms")" "40" "show vms: 40 LPARs"
-is "$(awk 'NF != 6' "$T/vms" | wc -l)" "0" "show vms: 6 fields a line"
+is "$(awk 'NF != 9' "$T/vms" | wc -l)" "0" "show vms: 9 fields a line"
+is "$(awk '$7 !~ /^agent=(up|silent|none)$/ || $8 !~ /^addr=127\.1\.[1-4]\.[0-9]+$/' "$T/vms" |
+	wc -l)" "0" "show vms: agent=STATE addr=127.1.H.N"
+is "$(ctl show vm rt11003 | awk '{ print $7, $8, $9 }')" "agent=up addr=127.1.1.5 ping=answers" \
+	"a running LPAR: agent up, loopback address, answers"
+is "$(ctl show vm rt12007 | awk '{ print $7, $9 }')" "agent=silent ping=silent:loopback-answers" \
+	"a stopped one: silent, but its loopback address answers (said so)"
 is "$(awk '$3 == "running"' "$T/vms" | wc -l)" "38" "38 running"
 is "$(awk '$3 == "not_activated" { print $1 }' "$T/vms" | tr '\n' ' ')" "rt12007 rt14004 " \
 	"2 not activated, state printed with '_'"
@@ -155,11 +162,12 @@ if [ -x "$TOOL" ]; then
   </Request>
 </VIO>
 EOF
-		tool passthrough rt11v1 "$T/$a.xml" >"$T/o" 2>&1
+		tool passthrough rt11v1 "$T/$a.xml" >"$T/o.$a" 2>&1
 		ok $? "pass-through VIO_HS_$a through the HMC"
 	done
-	is "$(cat "$T/o")" "<VIO><Response>
-</Response></VIO>" "the reply is the empty VIO response"
+	grep -q 'title="VIOS ADD_VM"' "$T/o.ADD_VM"
+	ok $? "ADD_VM: the full-header reply"
+	is "$(cat "$T/o.START_VM")" "" "START_VM: empty StdOut"
 	echo '<VIO><Request action_str="VIO_HS_QUICK_QUERY">' >"$T/bad.xml"
 	tool passthrough rt11v1 "$T/bad.xml" >"$T/o" 2>&1
 	ok $(( $? != 1 )) "malformed inputXML: the tool reports the VIOS command failed"
@@ -169,6 +177,90 @@ EOF
 		"VIO_HS_ADD_VM 1 VIO_HS_START_VM 1 malformed 1 rt11001 added=yes started=yes " \
 		"show passthru: what the client sent"
 	is "$(ctl show passthru rt11002)" "rt11002 added=no started=no" "show passthru VM"
+
+	# vioHADR2 round trips: the cluster of rt11v1 gains rt12 by ADD_MS
+	vio() {     # vio FILE ACTION [ATTRS] [BODY]
+		printf '<?xml version="1.0"?>\n<VIO xmlns="http://ausgsa.austin.ibm.com/projects/v/vios/schema/vioHADR2.00" version="2.00" author="LIBKREST" title="t">\n  <Request action_str="%s"%s>%s</Request>\n</VIO>\n' \
+			"$2" "${3:+ $3}" "${4:-}" >"$T/$1"
+	}
+	is "$(ctl show hsdb | head -1 | sed 's/ db=.*//')" "cluster 1" \
+		"show hsdb: the requests made cluster 1"
+	vio ms.xml VIO_HS_ADD_MS 'hsTag="0"' "<addMS><viosList machine_type=\"8286\" model=\"42A\" serial=\"2100E5W\"></viosList></addMS>"
+	tool passthrough rt11v1 "$T/ms.xml" >"$T/o" 2>&1
+	ok $? "ADD_MS of rt12 (empty viosList: all its VIOSs) through rt11v1"
+	grep -q 'title="VIOS ADD_MS"' "$T/o"
+	ok $? "... full-header reply"
+	vio qq.xml VIO_HS_QUICK_QUERY
+	vio na.xml VIO_HS_NEEDS_ATTENTION 'dataType="GLOBAL_DATA"'
+	vio nd.xml VIO_HS_QUERY_NODE_DATA
+	tool passthrough rt11v2 "$T/qq.xml" >"$T/qq" 2>&1
+	ok $? "QUICK_QUERY through rt11v2 (any VIOS of the cluster answers)"
+	is "$(grep -c '<quickQuery>' "$T/qq")" "2" "QQ: both hosts of the cluster"
+	is "$(grep -c 'state="UP" hmResponsive="1"' "$T/qq")" "4" "QQ: 4 VIOSs UP, HMs responsive"
+	is "$(ctl show hsdb 1 | awk '$1 == "vm" { print $2, $4 }' | tr '\n' ' ')" \
+		"rt11001 state=STARTED " "show hsdb: rt11001 STARTED (its agent paired)"
+	tool passthrough rt11v1 "$T/na.xml" >"$T/na" 2>&1
+	TAG=$(sed -n 's/.*<needsAtt hsTag="\(-\{0,1\}[0-9]*\)".*/\1/p' "$T/na" | head -1)
+	grep -q "stateChg='1'" "$T/na" && [ -n "$TAG" ]
+	ok $? "NA: stateChg with hsTag $TAG"
+	vio ack.xml VIO_HS_ACKNOWLEDGE "hsTag=\"$TAG\""
+	tool passthrough rt11v1 "$T/ack.xml" >"$T/o" 2>&1
+	ok $? "ACKNOWLEDGE $TAG"
+	is "$(cat "$T/o")" "" "... empty StdOut"
+	tool passthrough rt11v1 "$T/na.xml" >"$T/na" 2>&1
+	grep -q "stateChg" "$T/na"
+	ok $(( $? == 0 )) "NA after the ACK: no stateChg"
+
+	ctl fault vm-hang rt11001
+	i=0
+	while [ $i -lt 40 ]; do
+		tool passthrough rt11v1 "$T/na.xml" >"$T/na" 2>&1
+		grep -q "missedHb='" "$T/na" && break
+		sleep 0.25
+		i=$((i + 1))
+	done
+	grep -q "<VM state=\"STARTED\" missedHb='[0-9]*' >" "$T/na"
+	ok $? "vm-hang: NA reports missedHb within 19 scaled s"
+	ctl show hsdb 1 | grep -q '^map rt11001 rt11v1 missed=[0-9]'
+	ok $? "show hsdb: the map rows carry the misses"
+	ctl clear vm-hang rt11001
+
+	ctl fault vios-down rt12v2
+	tool passthrough rt11v1 "$T/qq.xml" >"$T/qq" 2>&1
+	grep -q "state=\"DOWN\" hmResponsive=\"[01]\" hmResponseSec='[0-9]*' hasData='1' reason='0x00000000'" "$T/qq"
+	ok $? "vios-down rt12v2: QQ shows it DOWN, hasData 1, reason 0"
+	tool passthrough rt11v1 "$T/na.xml" >"$T/na" 2>&1
+	is "$(grep -c '<viosStat ' "$T/na")" "1" "NA: only the abnormal VIOS"
+	tool passthrough rt11v1 "$T/nd.xml" >"$T/nd" 2>&1
+	grep -q 'EVENT_TYPE=NODE_DOWN' "$T/nd"
+	ok $? "QUERY_NODE_DATA: the NODE_DOWN event"
+	TAG=$(sed -n 's/.*<nodeData hsTag="\(-\{0,1\}[0-9]*\)".*/\1/p' "$T/nd")
+	vio ack.xml VIO_HS_ACKNOWLEDGE "hsTag=\"$TAG\""
+	tool passthrough rt11v1 "$T/ack.xml" >/dev/null 2>&1
+	tool passthrough rt11v1 "$T/qq.xml" >"$T/qq" 2>&1
+	grep -q "hasData='1'" "$T/qq"
+	ok $(( $? == 0 )) "ACK of the node data: hasData 0"
+	ctl clear vios-down rt12v2
+	is "$(ctl show vios rt12v2)" "rt12v2 rt12 running" "clear vios-down: running"
+
+	ctl fault hm-stop rt11v2
+	is "$(ctl show faults)" "hm-stop rt11v2" "show faults: hm-stop rt11v2"
+	i=0
+	while [ $i -lt 80 ]; do
+		tool passthrough rt11v1 "$T/qq.xml" >"$T/qq" 2>&1
+		grep -q 'hmResponsive="0"' "$T/qq" && break
+		sleep 0.25
+		i=$((i + 1))
+	done
+	grep -q 'state="UP" hmResponsive="0" hmResponseSec=.9[1-9]' "$T/qq" ||
+		grep -q 'state="UP" hmResponsive="0" hmResponseSec=.1[0-9][0-9]' "$T/qq"
+	ok $? "hm-stop: hmResponsive 0 once hmResponseSec passes 90 (scaled)"
+	ctl clear hm-stop rt11v2
+	tool passthrough rt11v1 "$T/qq.xml" >"$T/qq" 2>&1
+	is "$(grep -c 'hmResponsive="0"' "$T/qq")" "0" "clear hm-stop: responsive again"
+	vio stop.xml VIO_HS_REMOVE_VM 'hsTag="0"' "<removeVM><vmList><vm uuid=\"$U\"/></vmList></removeVM>"
+	tool passthrough rt11v1 "$T/stop.xml" >/dev/null 2>&1
+	is "$(ctl show faults)" "" "no fault left"
 else
 	skip "$TOOL not built: no end-to-end RMC and pass-through checks"
 fi

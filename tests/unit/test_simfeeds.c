@@ -736,8 +736,10 @@ test_jobs(struct world *w)
 	j = world_job_by_id(w, id);
 	is_int(j->status, SIM_JOB_COMPLETED_OK, "pass-through COMPLETED_OK");
 	ok(j->n_results == 3 && strcmp(j->results[0].name, "StdOut") == 0
-	   && strcmp(j->results[0].value, "<VIO><Response>\n</Response></VIO>") == 0,
-	   "StdOut is the empty VIO response");
+	   && strncmp(j->results[0].value, "<VIO><Response>\n<quickQuery>\n<viosStatList>"
+	              "<viosStatus machine_type=\"8286\" model=\"42A\" serial=\"21E0B20\">\n",
+	              92) == 0,
+	   "StdOut is the QUICK_QUERY reply of the VIOS's host");
 	ok(w->n_pt == 1 && !strcmp(w->pt[0].action, "VIO_HS_QUICK_QUERY") && w->pt[0].n == 1,
 	   "the request is counted under its action_str");
 
@@ -758,6 +760,41 @@ test_jobs(struct world *w)
 	is_str(job_result(j, "CMDReturnCode"), "1", "... CMDReturnCode 1");
 	is_str(job_result(j, "RMCReturnCode"), "0", "... RMCReturnCode 0");
 	ok(w->pt_malformed == 1 && w->pt[0].n == 1, "counted as malformed, not as an action");
+	log_set_level("warn", err, sizeof err);
+
+	/* CLIRunner on the HMC itself: lsrefcode and lssyscfg as text */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "lsrefcode -r lpar -m %s --filter lpar_names=%s -n 10 "
+	         "-F time_stamp,refcode,word3", w->hosts[lp1->host].name, lp1->name);
+	struct hmc_param cli[] = { { (char *)"cmd", cmd } };
+	j = submit(w, "ManagementConsole", NULL, "CLIRunner", cli, 1, &status, err, sizeof err);
+	ok(j != NULL, "CLIRunner accepted on ManagementConsole (%s)", j ? "" : err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "CLIRunner ends");
+	j = world_job_by_id(w, id);
+	is_int(j->status, SIM_JOB_COMPLETED_OK, "lsrefcode: COMPLETED_OK");
+	is_str(j->target_uuid, w->hmcs[0].uuid, "... the job's target is the HMC");
+	ok(job_result(j, "result") && strlen(job_result(j, "result")) > 22 &&
+	   !strcmp(job_result(j, "result") + strlen(job_result(j, "result")) - 11,
+	           ",00000000,\n"), "result: one line per entry, newest 00000000 without "
+	   "word3");
+	snprintf(cmd, sizeof cmd, "lssyscfg -r prof -m %s --filter lpar_names=%s -F boot_mode",
+	         w->hosts[lp1->host].name, lp1->name);
+	j = submit(w, "ManagementConsole", NULL, "CLIRunner", cli, 1, &status, err, sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "lssyscfg ends");
+	j = world_job_by_id(w, id);
+	is_str(job_result(j, "result"), "norm\n", "lssyscfg -r prof -F boot_mode: norm");
+	snprintf(cmd, sizeof cmd, "rmsyscfg -r lpar -m x");
+	log_set_level("error", err, sizeof err);
+	j = submit(w, "ManagementConsole", NULL, "CLIRunner", cli, 1, &status, err, sizeof err);
+	id = j ? j->id : 0;
+	ok(wait_job(w, id), "refused command ends");
+	j = world_job_by_id(w, id);
+	ok(j->status == SIM_JOB_COMPLETED_WITH_ERROR && job_result(j, "result") &&
+	   strstr(job_result(j, "result"), "rmsyscfg is not supported"),
+	   "another command: COMPLETED_WITH_ERROR naming it (%s)",
+	   job_result(j, "result") ? job_result(j, "result") : "");
 	log_set_level("warn", err, sizeof err);
 
 	/* RMC to the VIOS lost: the pass-through job fails (HSCL2970) */

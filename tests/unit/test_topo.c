@@ -235,8 +235,8 @@ static const char good[] =
 	"      os_version='AIX 7.3 7300-01-01-2148' }\n"
 	"lpar{ name='app2', host='s1', proc=0.25, proc_min=0.1, proc_max=1, mem_gb=2,\n"
 	"      state='not activated', srr=false, uuid='0a1b2c3d-0000-4000-8000-00000000abcd',\n"
-	"      rmc='inactive' }\n"
-	"lpar{ name='app3', host='s2', proc=1, mem_gb=4 }\n"
+	"      rmc='inactive', agent=false }\n"
+	"lpar{ name='app3', host='s2', proc=1, mem_gb=4, ip='10.1.2.3' }\n"
 	"disk{ id='LUN01', size_gb=20, vioses={'s1v1','s2v1'} }\n"
 	"timing{ power_on=0.5, remote_restart=1 }\n"
 	"timeline{\n"
@@ -292,6 +292,15 @@ test_lua_good(void)
 	       "LPAR default");
 	ok(world_lpar_by_name(w, "app2")->rmc_inactive && !world_lpar_by_name(w, "app1")->rmc_inactive,
 	   "rmc='inactive', active by default");
+	ok(world_lpar_by_name(w, "app2")->no_agent && !world_lpar_by_name(w, "app1")->no_agent &&
+	   world_lpar_by_name(w, "s1v1")->no_agent, "agent=false; LPARs have an agent by "
+	   "default, VIOSs none");
+	is_str(world_lpar_by_name(w, "app1")->ip, "127.1.1.2", "default address 127.1.H.N "
+	       "(host 1, PartitionID 2)");
+	is_str(world_lpar_by_name(w, "s2v1")->ip, "127.1.2.1", "... VIOSs too (host 2, id 1)");
+	ok(world_lpar_by_name(w, "app1")->ip_auto && !world_lpar_by_name(w, "app3")->ip_auto,
+	   "ip= is kept as given");
+	is_str(world_lpar_by_name(w, "app3")->ip, "10.1.2.3", "... ip=");
 	is_int(w->n_disks, 1, "disk{}");
 	ok(w->timing.power_on == 0.5 && w->timing.remote_restart == 1 &&
 	   w->timing.power_off == 2, "timing{} overrides only what it names");
@@ -327,6 +336,10 @@ test_lua_errors(void)
 	   "unknown key names file:line: %s", err);
 	ok(load_text("hmc{ name='h1', user='u', password='p', prot=1 }\n", &p) == -1 &&
 	   err_at(p, 1, "hmc{}: unknown key 'prot'"), "unknown key in hmc{}: %s", err);
+	ok(load_text(WITH("lpar{ name='a', host='x', proc=1, mem_gb=2, agent='no' }\n"), &p) ==
+	   -1 && err_at(p, 3, "agent"), "agent= must be a boolean: %s", err);
+	ok(load_text(WITH("vios{ name='v', host='x', agent=false }\n"), &p) == -1 &&
+	   err_at(p, 3, "unknown key 'agent'"), "vios{} has no agent key: %s", err);
 	ok(load_text(WITH("\n\nlpar{ name='a', host='x', proc='many', mem_gb=2 }\n"), &p) == -1 &&
 	   err_at(p, 5, "'proc' must be a number"), "wrong type: %s", err);
 	ok(load_text(WITH("lpar{ name='a', host='x', proc=1, mem_gb=2 }\n"

@@ -473,9 +473,11 @@ test_show(void)
 	is_str(buf_str(&out), "rt12 power_off\n", "show host rt12 after host-power-off");
 	buf_reset(&out);
 	simctl_show(w, "vms", "rt12003", &out, err, sizeof err);
-	snprintf(line, sizeof line, "rt12003 rt12 not_available %.2f %lld %s\n",
-	         l->proc_desired, l->mem_desired_mb, l->uuid);
-	is_str(buf_str(&out), line, "show vms line: NAME HOST STATE PROC MEM_MB UUID");
+	snprintf(line, sizeof line, "rt12003 rt12 not_available %.2f %lld %s agent=silent "
+	         "addr=127.1.2.5 ping=silent:loopback-answers\n", l->proc_desired,
+	         l->mem_desired_mb, l->uuid);
+	is_str(buf_str(&out), line, "show vms line: NAME HOST STATE PROC MEM_MB UUID agent= "
+	       "addr= (127.1.H.N, N = 2 VIOSs + 3) ping= (loopback answers anyway)");
 	buf_reset(&out);
 	simctl_show(w, "vioses", "rt12v2", &out, err, sizeof err);
 	is_str(buf_str(&out), "rt12v2 rt12 not_available\n", "show vioses line");
@@ -637,7 +639,9 @@ test_passthru(void)
 	}
 	is_int(pt(w, VIO_OPEN "<Request action_str=\"VIO_HS_QUICK_QUERY\"/>\n</VIO>\n", &o, &e),
 	       0, "QUICK_QUERY: rc 0");
-	is_str(buf_str(&o), "<VIO><Response>\n</Response></VIO>", "... the empty reply");
+	ok(starts_with(buf_str(&o), "<VIO><Response>\n<quickQuery>\n") &&
+	   strstr(buf_str(&o), "serial=\"0607585\"") && !strstr(buf_str(&o), "serial=\"2100E5W\""),
+	   "... the QQ of rt11v1's cluster: its own host only");
 	is_str(buf_str(&e), "", "... nothing on StdError");
 	pt(w, "<VIO><Request action_str='VIO_HS_QUICK_QUERY'/></VIO>", &o, &e);
 	buf_printf(&req, VIO_OPEN "  <Request action_str=\"VIO_HS_ADD_VM\" hsTag=\"0\">\n"
