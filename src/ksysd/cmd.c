@@ -666,6 +666,9 @@ cmd_run(const struct cmd_source *src, int argc, char **argv, struct buf *out,
 		rc = r.pair->aserve(src, &r, out, err, io);
 	} else if (rc == CMD_OK && r.pair->serve) {
 		rc = r.pair->serve(src, &r, out, err);
+		if (rc == CMD_OK && src && src->config_changed &&
+		    strcmp(r.pair->action, "query") != 0)
+			src->config_changed(src->arg);
 	} else if (rc == CMD_OK && r.pair->aserve) {
 		rc = cmd_refuse(err, "%s %s: needs a running ksysd", r.pair->action,
 		                r.pair->klass);

@@ -67,6 +67,9 @@ struct cmd_source {
 	                           the commands that need it */
 	struct core *core;      /* the running daemon (core.h); NULL refuses the
 	                           commands that need HMCs or actions */
+	/* Called after a synchronous add/modify/delete/manage/unmanage succeeded
+	 * (monitoring re-reads the configuration at once); may be NULL. */
+	void (*config_changed)(void *arg);
 };
 
 /* Runs one request.  out gets what goes to stdout, err what goes to

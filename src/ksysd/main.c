@@ -154,6 +154,16 @@ ctl_lines(struct ctl_req *req, const struct buf *b, int to_err)
 	}
 }
 
+/* A configuration change through ksysmgr: monitoring applies it at once. */
+static void
+on_config_changed(void *arg)
+{
+	struct ksysd *d = arg;
+
+	if (d->core.monitor && !d->core.stopping)
+		monitor_refresh(d->core.monitor);
+}
+
 /* cmd_io on a ctl_req: asynchronous answers go straight to the socket. */
 static void
 io_line(void *ctx, char stream, double when, const char *text)
@@ -178,7 +188,8 @@ static void
 on_ctl_request(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct ksysd *d = arg;
-	struct cmd_source src = { src_hmc_count, src_hmc_row, d, d->store, &d->core };
+	struct cmd_source src = { src_hmc_count, src_hmc_row, d, d->store, &d->core,
+	                          on_config_changed };
 	struct cmd_io io = { io_line, io_end, req };
 	struct buf out = { 0 }, err = { 0 };
 	int rc;
