@@ -378,20 +378,12 @@ cmd_cfg_delete_cluster(const struct cmd_source *src, const struct request *r,
 	struct store *s = cmd_need_store(src, r, err);
 	struct store_cluster c;
 	char e[256];
+	int rc;
 
 	if (!s)
 		return CMD_REFUSED;
-	if (r->n_names != 1)
-		return cmd_usage(err, "delete ksyscluster takes one NAME");
-	memset(&c, 0, sizeof(c));
-	store_cluster_list(s, first_cluster_cb, &c);
-	if (strcmp(c.name, r->name_v[0]) != 0) {
-		if (c.name[0])
-			return cmd_refuse(err, "delete ksyscluster: no cluster named '%s'; the KSYS "
-			              "cluster is '%s'", r->name_v[0], c.name);
-		return cmd_refuse(err, "delete ksyscluster: no cluster named '%s'; no KSYS "
-		              "cluster is defined", r->name_v[0]);
-	}
+	if ((rc = named_cluster(s, r, &c, err)) != CMD_OK)
+		return rc;
 	if (store_cluster_delete(s, c.name, e, sizeof(e)) == -1)
 		return cmd_refuse(err, "delete ksyscluster: %s", e);
 	buf_printf(out, "Ksyscluster %s was removed successfully\n", c.name);
