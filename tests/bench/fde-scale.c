@@ -95,9 +95,11 @@
 #define POLL_SECS 20.0                  /* ksysd: one request per group (scaled) */
 #define CYCLE_SECS 60.0                 /* QQ, QQ, NA */
 #define QUICK_SECS 3600.0               /* scheduled Quick Discovery period */
+#define JOB_SECS 120.0                  /* ksysd: pass-through job timeout (scaled) */
 #define NAMES_PER_CMD 256               /* ksysmgr: names in one list */
 #define LIST_BYTES 32768                /* ... and bytes, well below the 64 KiB */
 #define MAX_SLOTS 64
+#define RETRIES 2                       /* add hmc, add host: tries again */
 #define MAX_HMCS 32                     /* hmcsim's limit (SIMTOPO_MAX_HMCS) */
 
 struct cmd {
@@ -109,9 +111,8 @@ struct cmd {
 struct logstate {                       /* what the followed ksysd log showed */
 	long polls, polls_na, skipped, failed, failover, slow, started;
 	double slow_max_ms, win_max_ms;
-	long qd_start, qd_end, qd_busy;
+	long qd_start, qd_busy;
 	double qd_first_ms, qd_last_end_ms;
-	long disc_end_user;
 	/* the victim */
 	int armed, na_pending;
 	char na_uuid[40];
@@ -641,7 +642,6 @@ log_line(const char *line)
 				L->qd_first_ms = t;
 			L->qd_start++;
 		} else if (strcmp(ev, "discovery_end") == 0 && quick) {
-			L->qd_end++;
 			if (L->qd_busy > 0)
 				L->qd_busy--;
 			L->qd_last_end_ms = t;
@@ -835,17 +835,27 @@ start_ksysd(void)
 }
 
 /* ---- running many ksysmgr commands --------------------------------------- */
-/* Runs cmds with at most par at once; stops starting new ones at deadline
- * (wall ms, 0: none) or SIGINT.  Returns how many exited 0; *started gets
- * how many were started.  The first failure's output goes to first_err. */
+/* Runs cmds with at most par at once, each failure again up to retries
+ * times (counted in *retried); stops starting new ones at deadline (wall ms,
+ * 0: none) or SIGINT.  Returns how many exited 0 in the end; *started gets
+ * how many commands were started at least once.  The first failure's
+ * output goes to first_err, when no retry is left. */
 static size_t
-pool(struct cmd *cmds, size_t n, int par, double deadline, size_t *started)
+pool(struct cmd *cmds, size_t n, int par, int retries, double deadline, size_t *started,
+     size_t *retried)
 {
 	pid_t pids[MAX_SLOTS];
-	size_t who[MAX_SLOTS], next = 0, ok = 0, running = 0;
+	size_t who[MAX_SLOTS], ok = 0, running = 0, head = 0, tail = n, n_started = 0;
+	size_t *queue = xcalloc(n * (size_t)(retries + 1), sizeof(*queue));
+	int *tries = xcalloc(n, sizeof(*tries));
 	char out[MAX_SLOTS][300];
 	int i, killed = 0;
 
+	for (head = 0; head < n; head++)
+		queue[head] = head;
+	head = 0;
+	if (retried)
+		*retried = 0;
 	if (par > MAX_SLOTS)
 		par = MAX_SLOTS;
 	for (i = 0; i < par; i++) {
@@ -853,18 +863,23 @@ pool(struct cmd *cmds, size_t n, int par, double deadline, size_t *started)
 		snprintf(out[i], sizeof(out[i]), "%s/cmd%d.out", B.dir, i);
 	}
 	for (;;) {
-		for (i = 0; i < par && next < n && !interrupted &&
+		for (i = 0; i < par && head < tail && !interrupted &&
 		     (!deadline || wall_ms() < deadline); i++) {
+			size_t k = queue[head];
 			if (pids[i])
 				continue;
-			cmds[next].t0 = wall_ms();
-			cmds[next].rc = -1;
-			pids[i] = spawn(cmds[next].argv, out[i]);
+			if (!tries[k]) {
+				cmds[k].t0 = wall_ms();
+				n_started++;
+			}
+			cmds[k].rc = -1;
+			pids[i] = spawn(cmds[k].argv, out[i]);
 			if (pids[i] == -1) {
 				pids[i] = 0;
 				break;
 			}
-			who[i] = next++;
+			head++;
+			who[i] = k;
 			running++;
 		}
 		if (!running)
@@ -884,22 +899,38 @@ pool(struct cmd *cmds, size_t n, int par, double deadline, size_t *started)
 			c = &cmds[who[i]];
 			c->t1 = wall_ms();
 			c->rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+			pids[i] = 0;
+			running--;
 			if (c->rc == 0) {
 				ok++;
-			} else if (!B.first_err[0]) {
+				continue;
+			}
+			if (tries[who[i]] < retries && !interrupted) {
+				char text[700];
+				slurp(out[i], text, sizeof(text));
+				note("retrying 'ksysmgr %s %s %s': %s", c->argv[3],
+				     c->argv[4] ? c->argv[4] : "",
+				     c->argv[4] && c->argv[5] ? c->argv[5] : "", text);
+				tries[who[i]]++;
+				queue[tail++] = who[i];
+				if (retried)
+					(*retried)++;
+				continue;
+			}
+			if (!B.first_err[0]) {
 				char text[700];
 				slurp(out[i], text, sizeof(text));
 				fail_note("'ksysmgr %s %s %s' exited %d: %s", c->argv[3],
 				          c->argv[4] ? c->argv[4] : "",
 				          c->argv[4] && c->argv[5] ? c->argv[5] : "", c->rc, text);
 			}
-			pids[i] = 0;
-			running--;
 		}
 		follow();
 	}
 	if (started)
-		*started = next;
+		*started = n_started;
+	free(queue);
+	free(tries);
 	return ok;
 }
 
@@ -907,7 +938,7 @@ static int
 one(char **argv, const char *what)
 {
 	struct cmd c = { argv, 0, 0, 0 };
-	size_t ok = pool(&c, 1, 1, 0, NULL);
+	size_t ok = pool(&c, 1, 1, 0, 0, NULL, NULL);
 
 	av_free(argv);
 	if (!ok)
@@ -930,6 +961,7 @@ phase_setup(void)
 {
 	double t0 = wall_ms(), t, c0 = cpu_s(B.ksysd);
 	double t_hmc, t_host, t_hg, t_vm, t_sys;
+	size_t r_hmc = 0, r_host = 0;
 	char port[16], names[LIST_BYTES + 64], disks_out[300], line[4096];
 	struct cmd *cmds;
 	size_t n, i, ok, nhosts = (size_t)B.groups * (size_t)B.hosts;
@@ -950,7 +982,8 @@ phase_setup(void)
 		cmds[i].argv = mgr("add", "hmc", name, "login=hscroot", "password=abc123", ip,
 		                   port, (char *)NULL);
 	}
-	ok = pool(cmds, (size_t)B.nhmcs, B.jobs, 0, NULL);
+	/* one at a time: each reads its HMC's whole inventory */
+	ok = pool(cmds, (size_t)B.nhmcs, 1, RETRIES, 0, NULL, &r_hmc);
 	for (i = 0; i < (size_t)B.nhmcs; i++)
 		av_free(cmds[i].argv);
 	free(cmds);
@@ -966,7 +999,7 @@ phase_setup(void)
 	for (g = 1, n = 0; g <= B.groups; g++)
 		for (h = 1; h <= B.hosts; h++)
 			cmds[n++].argv = mgr("add", "host", host_name(g, h), (char *)NULL);
-	ok = pool(cmds, n, B.jobs, 0, NULL);
+	ok = pool(cmds, n, B.jobs, RETRIES, 0, NULL, &r_host);
 	for (i = 0; i < n; i++)
 		av_free(cmds[i].argv);
 	free(cmds);
@@ -1018,7 +1051,7 @@ phase_setup(void)
 		snprintf(ha, sizeof(ha), "ha_disk=%s", udid[g][1]);
 		cmds[g - 1].argv = mgr("add", "host_group", hg, names, repo, ha, (char *)NULL);
 	}
-	ok = pool(cmds, (size_t)B.groups, B.jobs, 0, NULL);
+	ok = pool(cmds, (size_t)B.groups, B.jobs, 0, 0, NULL, NULL);
 	for (i = 0; i < (size_t)B.groups; i++)
 		av_free(cmds[i].argv);
 	free(cmds);
@@ -1051,7 +1084,7 @@ phase_setup(void)
 				}
 		n = k;
 	}
-	ok = pool(cmds, n, B.jobs, 0, NULL);
+	ok = pool(cmds, n, B.jobs, 0, 0, NULL, NULL);
 	for (i = 0; i < n; i++)
 		av_free(cmds[i].argv);
 	free(cmds);
@@ -1068,9 +1101,10 @@ phase_setup(void)
 	rc = 0;
 	printf("%s: setup add_hmc_s=%.2f add_host_s=%.2f add_host_group_s=%.2f "
 	       "enable_vms_s=%.2f modify_vm_commands=%zu enable_system_s=%.2f setup_s=%.2f "
-	       "ksysd_cpu_s=%.2f ksysd_peak_rss_kb=%ld\n", NAME, t_hmc / 1000, t_host / 1000,
-	       t_hg / 1000, t_vm / 1000, n, t_sys / 1000, (wall_ms() - t0) / 1000,
-	       cpu_s(B.ksysd) - c0, status_kb(B.ksysd, "VmHWM"));
+	       "ksysd_cpu_s=%.2f ksysd_peak_rss_kb=%ld retries_add_hmc=%zu retries_add_host=%zu\n",
+	       NAME, t_hmc / 1000, t_host / 1000, t_hg / 1000, t_vm / 1000, n, t_sys / 1000,
+	       (wall_ms() - t0) / 1000, cpu_s(B.ksysd) - c0, status_kb(B.ksysd, "VmHWM"),
+	       r_hmc, r_host);
 out:
 	free(udid);
 	return rc;
@@ -1090,8 +1124,8 @@ phase_discovery(void)
 		cmds[g - 1].argv = mgr("discover", "host_group", hg, (char *)NULL);
 	}
 	/* group 1 (the victim's) first: it is the one that must be monitored */
-	ok = pool(cmds, (size_t)B.groups, B.disc_par, B.budget > 0 ? B.t_start + B.budget * 1000 : 0,
-	          &started);
+	ok = pool(cmds, (size_t)B.groups, B.disc_par, 0,
+	          B.budget > 0 ? B.t_start + B.budget * 1000 : 0, &started, NULL);
 	for (i = 0; i < started; i++) {
 		double d = cmds[i].t1 - cmds[i].t0;
 		if (cmds[i].rc != 0)
@@ -1161,8 +1195,9 @@ qd_done(void)
 static void
 phase_quick(void)
 {
-	double c0, t0, bound = QUICK_SECS / B.scale + 10;
+	double c0, c1, t0, t1, end, settle, bound = QUICK_SECS / B.scale + 10;
 	const char *seen = "round";
+	struct logstate a;
 
 	follow();
 	qd_target = B.L.qd_start;
@@ -1178,11 +1213,23 @@ phase_quick(void)
 	}
 	t0 = B.L.qd_first_ms;
 	c0 = cpu_s(B.ksysd);
+	a = B.L;
 	wait_until(qd_done, 600 + (double)B.groups_ok * 30);
+	t1 = B.L.qd_busy ? wall_ms() : B.L.qd_last_end_ms;
+	c1 = cpu_s(B.ksysd);
+	/* polls that the round held up end by their job timeout (120 s
+	 * scaled) after it: let them, and one more cycle, pass */
+	settle = (JOB_SECS + CYCLE_SECS) / B.scale;
+	end = wall_ms() + settle * 1000;
+	while (!interrupted && wall_ms() < end) {
+		follow();
+		nap(0.05);
+	}
 	printf("%s: quick_discovery seen=%s groups=%ld round_s=%.2f ksysd_cpu_s=%.2f "
-	       "finished=%s\n", NAME, seen, B.L.qd_start - qd_target,
-	       ((B.L.qd_busy ? wall_ms() : B.L.qd_last_end_ms) - t0) / 1000,
-	       cpu_s(B.ksysd) - c0, B.L.qd_busy ? "no" : "yes");
+	       "finished=%s polls_failed=%ld poll_failovers=%ld settle_s=%.1f\n", NAME, seen,
+	       B.L.qd_start - qd_target, (t1 - t0) / 1000, c1 - c0,
+	       B.L.qd_busy ? "no" : "yes", B.L.failed - a.failed, B.L.failover - a.failover,
+	       settle);
 }
 
 static int
@@ -1221,9 +1268,10 @@ phase_steady(void)
 	{
 		double kp = 100 * (k1 - k0) / win, sp = 100 * (s1 - s0) / win;
 		printf("%s: steady window_s=%.2f cycles=%d polls=%ld polls_expected=%.0f "
-		       "polls_per_s=%.1f polls_skipped=%ld poll_failovers=%ld polls_failed=%ld "
-		       "quick_discoveries=%ld slow_iterations=%ld max_iteration_ms=%.0f\n", NAME, win,
-		       B.cycles, b.polls - a.polls, expected, (double)(b.polls - a.polls) / win,
+		       "needs_attention=%ld polls_per_s=%.1f polls_skipped=%ld poll_failovers=%ld "
+		       "polls_failed=%ld quick_discoveries=%ld slow_iterations=%ld "
+		       "max_iteration_ms=%.0f\n", NAME, win, B.cycles, b.polls - a.polls, expected,
+		       b.polls_na - a.polls_na, (double)(b.polls - a.polls) / win,
 		       b.skipped - a.skipped, b.failover - a.failover, b.failed - a.failed,
 		       b.qd_start - a.qd_start, b.slow - a.slow, b.win_max_ms);
 		printf("%s: steady ksysd_cpu_pct=%.1f ksysd_cpu_pct_unscaled=%.3f "
@@ -1328,10 +1376,10 @@ phase_detection(void)
 	       (cross - t_fault) / 1000, (dec - t_fault) / 1000,
 	       (dec - t_fault) / 1000 * B.scale, cross_src);
 	printf("%s: detection crossing_na_to_decision_ms=%.0f na_to_ping_done_ms=%.0f "
-	       "ping_to_decision_ms=%.0f ping_answered=%s missed_at_check_s=%ld\n", NAME,
-	       dec - cross, L->ping_ms ? L->ping_ms - cross : -1.0,
+	       "ping_to_decision_ms=%.0f ping_answered=%s missed_at_check_s=%ld "
+	       "vm_check=%s\n", NAME, dec - cross, L->ping_ms ? L->ping_ms - cross : -1.0,
 	       L->ping_ms ? dec - L->ping_ms : -1.0, L->ping_ok ? "yes" : "no",
-	       L->check_missed);
+	       L->check_missed, L->check_ms ? L->check_result : "none");
 	if (B.netns && L->fail_ms) {
 		int st = event_has("VM_FAILURE_DETECTED", B.victim);
 		int rr = event_has("RELOCATION_REQUESTED", B.victim);

@@ -170,11 +170,9 @@ like '^VIO_HS_NEEDS_ATTENTION [0-9]+$' "and NEEDS_ATTENTIONs" pt
 like '^VIO_HS_ACKNOWLEDGE [0-9]+$' "the state changes were acknowledged" pt
 
 # ---- a follower ----
-# ksysmgr flushes its stdout only at progress lines and at the end: line
-# buffering (stdbuf) lets the test read the snapshots as they come
-LINEBUF=
-command -v stdbuf >/dev/null 2>&1 && LINEBUF="stdbuf -oL"
-$LINEBUF "$BIN/ksysmgr" -s "$S" query system status monitor=yes >"$T/follow" 2>&1 &
+# ksysmgr flushes what each read from the socket brought, so the snapshots
+# reach the file as they come
+"$BIN/ksysmgr" -s "$S" query system status monitor=yes >"$T/follow" 2>&1 &
 FOLLOW=$!
 EXTRA_PIDS="$FOLLOW"
 wait_for "$T/follow" '^Host_group HG1' 10
