@@ -2,80 +2,98 @@
  * it decides once the evidence is in.
  *
  * Builds a topology of G host groups x H hosts x V VMs (defaults 64 x 24 x
- * 100: 1536 hosts, 3072 VIOSs, 153600 VMs; two HMCs managing every host,
- * two shared disks per group seen by every VIOS of the group), starts
- * hmcsim with it and ksysd (from $KSYS_BIN, else ./bin) at a high
- * --time-scale, and sets ksysd up the way an administrator would, through
- * ksysmgr: add ksyscluster, add hmc x 2, add host for every host (-j in
- * parallel), add host_group with its disks, modify vm ... ha_monitor=enable
- * for every VM (lists of at most 256 names), modify system
- * ha_monitor=enable, then discover host_group for every group (-d in
- * parallel).  Then it measures, printing one `fde-scale: PHASE key=value
- * ...` line per phase as soon as the phase ends (so an interrupted run
- * still shows what it reached):
+ * 100: 1536 hosts, 3072 VIOSs, 153600 VMs; two shared disks per group seen
+ * by every VIOS of the group; -m HMCs in pairs, group g managed by the pair
+ * (g-1) % (HMCs/2), default 2 per group up to hmcsim's 32: real HMCs
+ * manage tens of hosts, and ksysd reads an HMC's whole LogicalPartition
+ * feed at once), starts hmcsim with it and ksysd (from $KSYS_BIN, else
+ * ./bin) at one --time-scale (-s), and sets ksysd up the way an
+ * administrator would, through ksysmgr: add ksyscluster; add hmc, one at a
+ * time (each reads its HMC's inventory); add host for every host (-j at
+ * once); add host_group with its disks; modify vm ... ha_monitor=enable for
+ * every VM (lists of at most 256 names, -j at once); modify system
+ * ha_monitor=enable; discover host_group for every group (-d at once).  A
+ * failed add hmc or add host is tried again twice, and counted.  Then it
+ * measures, printing one `fde-scale: PHASE key=value ...` line per phase as
+ * soon as the phase ends (an interrupted run still shows what it reached):
  *
- *   size        the estate and the cadence (a poll every 20 s scaled per
- *               group, NEEDS_ATTENTION every third one);
- *   setup       wall seconds of each setup step and ksysd's CPU seconds;
- *   discovery   wall seconds of the first discoveries (per group min/max);
+ *   size        the estate and the cadence (one poll every 20 s scaled per
+ *               group; NEEDS_ATTENTION every third);
+ *   start       hmcsim's start (it loads the topology) and ksysd's;
+ *   setup       wall seconds of each setup step, ksysd's CPU seconds and
+ *               peak RSS so far;
+ *   discovery   wall seconds of the first discoveries (per group min, avg,
+ *               max), ksysd's CPU seconds and peak RSS so far;
  *   monitoring  until every monitored VM reported STARTED (the
- *               VM_MONITOR_STARTED events);
- *   quick_discovery  one round of the scheduled Quick Discovery (every
- *               3600 s scaled), waited for so that the steady window below
- *               holds none (-Q skips the wait: the window may then hold one,
- *               and says so);
+ *               VM_MONITOR_STARTED events), then two poll cycles more;
+ *   quick_discovery  the next round of the scheduled Quick Discovery (every
+ *               3600 s scaled; up to that long to wait), its duration, CPU
+ *               and the polls that failed or failed over during it, then
+ *               (120 + 60) s scaled so that the polls it held up end before
+ *               the steady window (-Q: no wait; the window then says how
+ *               many rounds it held);
  *   steady      over -c poll cycles (one cycle = QQ, QQ, NA = 60 s scaled):
  *               ksysd's and hmcsim's CPU % (utime+stime from /proc/PID/stat
- *               over the window; 100 % = one core), ksysd's RSS, the polls
- *               sent against those expected, polls skipped (the previous
- *               request still in flight) and failed, slow loop iterations;
- *               ksysd_cpu_pct_unscaled divides by the time scale: the load
- *               the same estate would give at real time if cost is linear
- *               in the number of polls (an estimate);
+ *               over the window; 100 % = one core; saturated= says whether
+ *               the two of them used the machine up), RSS, the polls sent
+ *               against those expected, skipped (the previous request of the
+ *               group still in flight), failed over, failed, and ksysd's
+ *               slow loop iterations; ksysd_cpu_pct_unscaled divides by the
+ *               time scale: the load at real time if the cost is linear in
+ *               the number of polls (an estimate);
  *   detection   `hmcsim ctl fault vm-unpingable` then `vm-hang` on one VM
- *               (the last VM of the last host of group 1), and the time
- *               from the NEEDS_ATTENTION reply whose missedHb crossed the
- *               VMFDT to the decision;
- *   peak        peak RSS (VmHWM) of both programs, total wall time.
+ *               (the last VM of the last host of group 1), and the time from
+ *               the NEEDS_ATTENTION reply whose missedHb crossed the VMFDT
+ *               to the decision, split into the ping check (its timeout is
+ *               3 s scaled but never under 0.5 s real in ksysd) and the rest;
+ *   peak        peak RSS (VmHWM) of both programs, slow iterations and the
+ *               longest, total wall time.
  *
  * Detection and ping.  A VM failure needs a VM that stops heartbeating AND
- * stops answering ping.  As root, the run happens in a network namespace
- * of its own (`ip netns add`, a dummy or veth interface, hmcsim
- * --ping-netdev, ksysd inside it as well) where only the victim VM has a
- * managed address (every other partition gets a loopback address from the
- * topology, which always answers); the decision is the VM_FAILURE_DETECTED
- * event (mode=ping_silent), and the run checks that `ksysmgr query event`
- * holds it and its RELOCATION_REQUESTED.  Without root (or with -N) a
- * loopback address always answers, so the hung VM is never failed: the
- * decision measured is the ping that answered, after which ksysd ignores
- * the missed heartbeats (mode=ping_answers).
+ * stops answering ping.  As root, the run happens in a network namespace of
+ * its own (`ip netns add`, a dummy or veth interface, hmcsim --ping-netdev,
+ * ksysd inside it as well) where only the victim and its host's two VIOSs
+ * have managed addresses (10.77.H.N: once the victim's goes, the /16 route
+ * stays and its ping times out as on a real network instead of failing at
+ * once); every other partition gets a loopback address from the topology,
+ * which always answers.  The decision is then the VM_FAILURE_DETECTED event
+ * (mode=ping_silent), and the run checks that `ksysmgr query event` holds it
+ * and its RELOCATION_REQUESTED.  Without root (or with -N) a loopback
+ * address always answers, so the hung VM is never failed: the decision
+ * measured is the ping that answered, after which ksysd ignores the missed
+ * heartbeats (mode=ping_answers).
  *
  * How the moments are observed.  ksysd runs with `-l
- * notice,fde=debug,hmc=info,disc=info` and its log (timestamps in ms) is
- * followed: `cat=fde event=poll hg=HG1 request=NEEDS_ATTENTION vios=V`
- * marks an NA sent to V (whose UUID the topology fixes), the next `cat=hmc
- * event=job_done ... target=UUID(V)` is its reply being handled (the
- * monitor's chain has one request in flight), the victim's first `event=
- * vm_ping` is the check that this reply started: the reply before it is
- * the crossing one (crossing_source=log).  When that cannot be matched
- * (the NA went to another VIOS), the crossing is estimated as the fault
- * time + VMFDT / scale (crossing_source=estimated).  The log levels are
- * part of what is measured: ksysd writes a line per poll and per job.
+ * notice,fde=debug,hmc=info,disc=info,main=info` and its log (timestamps in
+ * ms) is followed: `cat=fde event=poll hg=HG1 request=NEEDS_ATTENTION
+ * vios=V` marks an NA sent to V (whose UUID the topology fixes), the next
+ * `cat=hmc event=job_done ... target=UUID(V)` is its reply being handled
+ * (the group's poll chain has one request in flight), and the victim's
+ * first `event=vm_ping` is the check that a reply started: the last NA
+ * reply before it is the crossing one (crossing_source=log).  When that
+ * cannot be matched (the NA went to another VIOS), the crossing is
+ * estimated as the fault time + VMFDT / scale (crossing_source=estimated).
+ * Those log levels are part of what is measured: ksysd writes a line per
+ * poll and two per job.
+ *
+ * Time scale.  ksysd scales its HTTP timeouts too (never under 1 s real),
+ * so at high scales a big estate's feeds cannot be read in time on a small
+ * machine: the default is 10 (a poll every 2 s per group); -s 50 suits
+ * small sizes.
  *
  * When the full size is too slow.  -T SECONDS bounds setup plus discovery:
  * once spent, no further discovery starts and the rest runs on the groups
  * discovered (groups_discovered=K/G).  SIGINT (Ctrl-C) ends the phase
  * running, prints what was reached and tears down.  Every wait is bounded.
- * hmcsim limits shared disks to SIM_DISK_MAX_VIOS VIOSs each, so -H is
- * bounded by half that (hmcsim refuses the topology otherwise and its
- * error is shown).
+ * hmcsim limits a shared disk to SIM_DISK_MAX_VIOS (32) VIOSs, so -H above
+ * 16 needs a hmcsim built with more (it refuses the topology otherwise, and
+ * its error is shown).
  *
  * A benchmark, not a test: it asserts nothing about speed.  Exit 0 when
- * every phase ran and the decision was seen, 1 otherwise, 2 on usage.
- * Not for correctness of the decisions (tests/integration/monitor.t and
- * the unit tests of fde.c are).
+ * every phase ran and the decision was seen, 1 otherwise, 2 on usage.  Not
+ * for the correctness of the decisions (tests/integration/monitor.t and the
+ * unit tests of fde.c are).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1416,7 +1434,7 @@ usage(FILE *f)
 	    "usage: " NAME " [-g GROUPS] [-H HOSTS] [-v VMS] [-m HMCS] [-s TIME_SCALE] [-c CYCLES]\n"
 	    "                 [-j PARALLEL] [-d DISCOVERIES] [-T SECONDS] [-N] [-Q] [-k] [-V]\n"
 	    "  -g  host groups (default 64)          -H  hosts per group (24)\n"
-	    "  -v  VMs per host (100)                -s  --time-scale of both (50)\n"
+	    "  -v  VMs per host (100)                -s  --time-scale of both (10)\n"
 	    "  -m  HMCs, an even number up to 32 (default: 2 per group, at most 32);\n"
 	    "      group g is managed by the pair (g-1) %% (HMCs / 2)\n"
 	    "  -c  poll cycles (60 s scaled each) in the steady window (10)\n"
@@ -1453,7 +1471,7 @@ main(int argc, char **argv)
 	B.groups = 64;
 	B.hosts = 24;
 	B.vms = 100;
-	B.scale = 50;
+	B.scale = 10;
 	B.cycles = 10;
 	B.jobs = 8;
 	B.disc_par = 4;

@@ -44,10 +44,18 @@ if [ ! -x "$F" ] || [ ! -x "$BIN/ksysd" ] || [ ! -x "$BIN/ksysmgr" ]; then
 	done
 	exit 0
 fi
-# -Q: no wait for a scheduled Quick Discovery; -c 2: a 2-cycle window
-out=$(KSYS_BIN="$BIN" timeout 180 "$F" -g 2 -H 2 -v 10 -c 2 -Q 2>&1)
+# -s 50: small enough for that; -Q: no wait for a scheduled Quick Discovery;
+# -c 2: a 2-cycle window
+out=$(KSYS_BIN="$BIN" timeout 180 "$F" -g 2 -H 2 -v 10 -s 50 -c 2 -Q 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
+if printf '%s\n' "$out" | grep -q 'needs root or membership of group'; then
+	while [ $i -lt 20 ]; do
+		i=$((i + 1))
+		echo "ok $i # SKIP ksysd refuses ksysmgr here: not root and not in group ksys"
+	done
+	exit 0
+fi
 i=$((i + 1))
 [ $rc -eq 0 ] && echo "ok $i - fde-scale -g 2 -H 2 -v 10 exits 0" ||
 	echo "not ok $i - fde-scale -g 2 -H 2 -v 10 exits 0 (got $rc)"
@@ -65,13 +73,13 @@ for f in 'size groups=2 hosts_per_group=2 vms_per_host=10 hosts=4 vioses=8 vms=4
 done
 # the decision depends on whether ping silence can be real here
 if printf '%s\n' "$out" | grep -q 'ping netns=no'; then
-	has "$out" 'detection mode=ping_answers vm=g01h02m010 hg=HG1 vmfdt_s=190 decision=ignored:answers_ping'
+	has "$out" 'detection mode=ping_answers vm=g01h02m010 hg=HG1 vmfdt_s=[0-9]+ decision=ignored:answers_ping'
 	i=$((i + 1))
 	echo "ok $i # SKIP no network namespace: the hung VM answers ping, so no VM failure"
 	i=$((i + 1))
 	echo "ok $i # SKIP no network namespace: no VM_FAILURE_DETECTED to find with query event"
 else
-	has "$out" 'detection mode=ping_silent vm=g01h02m010 hg=HG1 vmfdt_s=190 decision=VM_FAILURE_DETECTED'
+	has "$out" 'detection mode=ping_silent vm=g01h02m010 hg=HG1 vmfdt_s=[0-9]+ decision=VM_FAILURE_DETECTED'
 	has "$out" 'ping_answered=no'
 	has "$out" 'detection event_stored=yes relocation_requested=yes'
 fi
